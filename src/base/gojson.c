@@ -1,0 +1,823 @@
+/*
+ * gojson.c: Go-compatible JSON encoding and decoding (see gojson.h).
+ * PARITY: encoding/json encode.go (floatEncoder, appendString with
+ * HTML escaping, sorted map keys) and k8s.io/apimachinery/pkg/util/json
+ * (integers as int64 when they parse, else float64).
+ */
+#include "base/gojson.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- floats ---------------------------------------------------------- */
+
+/*
+ * Shortest decimal digits that read back as d (d > 0, finite): *dp is the
+ * position of the decimal point relative to the digits (Go's digs.dp).
+ * NEEDSWORK: printf's correctly rounded p-digit form is tried for growing p;
+ * in rare boundary cases a different p-digit string round-trips and Go's
+ * algorithm finds it first.
+ */
+static void float_shortest(double d, char *digits, size_t cap, int *dp)
+{
+    char buf[64];
+    for (int p = 0; p < 17; p++) {
+        snprintf(buf, sizeof(buf), "%.*e", p, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    size_t n = 0;
+    const char *s = buf;
+    for (; *s && *s != 'e'; s++) {
+        if (*s >= '0' && *s <= '9' && n + 1 < cap)
+            digits[n++] = *s;
+    }
+    int exp10 = (*s == 'e') ? atoi(s + 1) : 0;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    *dp = exp10 + 1;
+}
+
+static void write_fixed(struct strbuf *out, const char *dig, int dp)
+{
+    int nd = (int)strlen(dig);
+    if (dp <= 0) {
+        strbuf_adds(out, "0.");
+        for (int i = 0; i < -dp; i++)
+            strbuf_addch(out, '0');
+        strbuf_adds(out, dig);
+    } else if (dp >= nd) {
+        strbuf_adds(out, dig);
+        for (int i = nd; i < dp; i++)
+            strbuf_addch(out, '0');
+    } else {
+        strbuf_add(out, dig, (size_t)dp);
+        strbuf_addch(out, '.');
+        strbuf_adds(out, dig + dp);
+    }
+}
+
+/* Go's %e with shortest digits: d.ddde±XX, at least mindigits exponent digits. */
+static void write_exp(struct strbuf *out, const char *dig, int dp, int mindigits)
+{
+    strbuf_addch(out, dig[0]);
+    if (dig[1]) {
+        strbuf_addch(out, '.');
+        strbuf_adds(out, dig + 1);
+    }
+    int x = dp - 1;
+    strbuf_addch(out, 'e');
+    strbuf_addch(out, x < 0 ? '-' : '+');
+    if (x < 0)
+        x = -x;
+    strbuf_addf(out, "%0*d", mindigits, x);
+}
+
+void gojson_write_float(struct strbuf *out, double d)
+{
+    if (d == 0) {
+        strbuf_adds(out, signbit(d) ? "-0" : "0");
+        return;
+    }
+    if (d < 0) {
+        strbuf_addch(out, '-');
+        d = -d;
+    }
+    char dig[32];
+    int dp;
+    float_shortest(d, dig, sizeof(dig), &dp);
+    if (d < 1e-6 || d >= 1e21)
+        write_exp(out, dig, dp, 1); /* encoding/json trims e-07 to e-7 */
+    else
+        write_fixed(out, dig, dp);
+}
+
+static void write_float_v(struct strbuf *out, double d)
+{
+    if (isnan(d)) {
+        strbuf_adds(out, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        strbuf_adds(out, d > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    if (d == 0) {
+        strbuf_adds(out, signbit(d) ? "-0" : "0");
+        return;
+    }
+    if (d < 0) {
+        strbuf_addch(out, '-');
+        d = -d;
+    }
+    char dig[32];
+    int dp;
+    float_shortest(d, dig, sizeof(dig), &dp);
+    int x = dp - 1;
+    if (x < -4 || x >= 6)
+        write_exp(out, dig, dp, 2);
+    else
+        write_fixed(out, dig, dp);
+}
+
+/* ---- strings --------------------------------------------------------- */
+
+void gojson_write_string(struct strbuf *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    strbuf_grow(out, len + 2);
+    strbuf_addch(out, '"');
+    size_t start = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = p[i];
+        const char *esc = NULL;
+        char ubuf[7];
+        size_t skip = 1;
+        if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') {
+            switch (c) {
+            case '"':
+                esc = "\\\"";
+                break;
+            case '\\':
+                esc = "\\\\";
+                break;
+            case '\b':
+                esc = "\\b";
+                break;
+            case '\f':
+                esc = "\\f";
+                break;
+            case '\n':
+                esc = "\\n";
+                break;
+            case '\r':
+                esc = "\\r";
+                break;
+            case '\t':
+                esc = "\\t";
+                break;
+            default:
+                ubuf[0] = '\\';
+                ubuf[1] = 'u';
+                ubuf[2] = '0';
+                ubuf[3] = '0';
+                ubuf[4] = hex[c >> 4];
+                ubuf[5] = hex[c & 15];
+                ubuf[6] = '\0';
+                esc = ubuf;
+            }
+        } else if (c == 0xE2 && i + 2 < len && p[i + 1] == 0x80 &&
+                   (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
+            esc = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+            skip = 3;
+        }
+        if (esc) {
+            strbuf_add(out, s + start, i - start);
+            strbuf_adds(out, esc);
+            i += skip;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    strbuf_add(out, s + start, len - start);
+    strbuf_addch(out, '"');
+}
+
+/* ---- writing values -------------------------------------------------- */
+
+struct kv {
+    const char *key;
+    size_t klen;
+    json_t *val;
+};
+
+static int kv_cmp(const void *a, const void *b)
+{
+    const struct kv *x = a, *y = b;
+    size_t n = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+/* The members of an object in Go's map order (sorted by key bytes). */
+static struct kv *sorted_members(const json_t *obj, size_t *n)
+{
+    size_t cnt = json_object_size(obj), i = 0;
+    struct kv *kvs = ks_malloc(sizeof(*kvs) * (cnt ? cnt : 1));
+    for (void *it = json_object_iter((json_t *)obj); it && i < cnt;
+         it = json_object_iter_next((json_t *)obj, it), i++) {
+        kvs[i].key = json_object_iter_key(it);
+        kvs[i].klen = json_object_iter_key_len(it);
+        kvs[i].val = json_object_iter_value(it);
+    }
+    qsort(kvs, i, sizeof(*kvs), kv_cmp);
+    *n = i;
+    return kvs;
+}
+
+static void newline_indent(struct strbuf *out, const char *prefix, const char *indent, int depth)
+{
+    strbuf_addch(out, '\n');
+    strbuf_adds(out, prefix);
+    for (int i = 0; i < depth; i++)
+        strbuf_adds(out, indent);
+}
+
+static int write_value(struct strbuf *out, const json_t *v, const char *prefix, const char *indent,
+                       int depth, struct ks_err *e)
+{
+    int rc = 0;
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+        strbuf_adds(out, "null");
+        break;
+    case JSON_TRUE:
+        strbuf_adds(out, "true");
+        break;
+    case JSON_FALSE:
+        strbuf_adds(out, "false");
+        break;
+    case JSON_INTEGER:
+        strbuf_addf(out, "%lld", (long long)json_integer_value(v));
+        break;
+    case JSON_REAL: {
+        double d = json_real_value(v);
+        if (!isfinite(d)) {
+            struct strbuf sb = STRBUF_INIT;
+            write_float_v(&sb, d);
+            rc = ks_fail(e, KS_EINPUT, "json: unsupported value: %s", strbuf_str(&sb));
+            strbuf_release(&sb);
+            return rc;
+        }
+        gojson_write_float(out, d);
+        break;
+    }
+    case JSON_STRING:
+        gojson_write_string(out, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        if (n == 0) {
+            strbuf_adds(out, "[]");
+            break;
+        }
+        strbuf_addch(out, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                strbuf_addch(out, ',');
+            if (indent)
+                newline_indent(out, prefix, indent, depth + 1);
+            rc = write_value(out, json_array_get(v, i), prefix, indent, depth + 1, e);
+            if (rc)
+                return rc;
+        }
+        if (indent)
+            newline_indent(out, prefix, indent, depth);
+        strbuf_addch(out, ']');
+        break;
+    }
+    case JSON_OBJECT: {
+        size_t n;
+        struct kv *kvs = sorted_members(v, &n);
+        if (n == 0) {
+            strbuf_adds(out, "{}");
+            free(kvs);
+            break;
+        }
+        strbuf_addch(out, '{');
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            if (i)
+                strbuf_addch(out, ',');
+            if (indent)
+                newline_indent(out, prefix, indent, depth + 1);
+            gojson_write_string(out, kvs[i].key, kvs[i].klen);
+            strbuf_adds(out, indent ? ": " : ":");
+            rc = write_value(out, kvs[i].val, prefix, indent, depth + 1, e);
+        }
+        free(kvs);
+        if (rc)
+            return rc;
+        if (indent)
+            newline_indent(out, prefix, indent, depth);
+        strbuf_addch(out, '}');
+        break;
+    }
+    }
+    return 0;
+}
+
+int gojson_write(struct strbuf *out, const json_t *v, struct ks_err *e)
+{
+    return write_value(out, v, "", NULL, 0, e);
+}
+
+int gojson_write_indent(struct strbuf *out, const json_t *v, const char *prefix, const char *indent,
+                        struct ks_err *e)
+{
+    return write_value(out, v, prefix ? prefix : "", indent ? indent : "", 0, e);
+}
+
+char *gojson_dumps(const json_t *v)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (gojson_write(&sb, v, NULL) != 0) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+void gojson_strform(struct strbuf *out, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+        strbuf_adds(out, "<nil>");
+        break;
+    case JSON_TRUE:
+        strbuf_adds(out, "true");
+        break;
+    case JSON_FALSE:
+        strbuf_adds(out, "false");
+        break;
+    case JSON_INTEGER:
+        strbuf_addf(out, "%lld", (long long)json_integer_value(v));
+        break;
+    case JSON_REAL:
+        write_float_v(out, json_real_value(v));
+        break;
+    case JSON_STRING:
+        strbuf_add(out, json_string_value(v), json_string_length(v));
+        break;
+    default:
+        gojson_write(out, v, NULL);
+        break;
+    }
+}
+
+bool gojson_equal(const json_t *a, const json_t *b)
+{
+    return json_equal((json_t *)a, (json_t *)b) != 0;
+}
+
+/* ---- UTF-8 ----------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp, min;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+        min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+        min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+bool gojson_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_seq(p + i, len - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+char *gojson_fix_utf8(const char *s, size_t len, size_t *outlen)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)s;
+    strbuf_grow(&sb, len);
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_seq(p + i, len - i);
+        if (k) {
+            strbuf_add(&sb, s + i, k);
+            i += k;
+        } else {
+            strbuf_add(&sb, "\xEF\xBF\xBD", 3);
+            i++;
+        }
+    }
+    return strbuf_detach(&sb, outlen);
+}
+
+/* ---- decoding -------------------------------------------------------- */
+
+struct jp {
+    const char *s;
+    size_t len, pos;
+    int depth;
+    struct ks_err *e;
+    struct strbuf tmp;
+};
+
+static void jp_ws(struct jp *p)
+{
+    while (p->pos < p->len) {
+        char c = p->s[p->pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            p->pos++;
+        else
+            break;
+    }
+}
+
+static int jp_badchar(struct jp *p, const char *context)
+{
+    if (p->pos >= p->len)
+        return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+    unsigned char c = (unsigned char)p->s[p->pos];
+    if (c >= 0x20 && c < 0x7f && c != '\'')
+        return ks_fail(p->e, KS_EINPUT, "invalid character '%c' %s (offset %zu)", c, context,
+                       p->pos + 1);
+    return ks_fail(p->e, KS_EINPUT, "invalid character '\\x%02x' %s (offset %zu)", c, context,
+                   p->pos + 1);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int jp_hex4(struct jp *p, size_t at)
+{
+    if (at + 4 > p->len)
+        return -1;
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(p->s[at + i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+static void utf8_put(struct strbuf *sb, uint32_t cp)
+{
+    char b[4];
+    if (cp < 0x80) {
+        strbuf_addch(sb, (char)cp);
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        strbuf_add(sb, b, 2);
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        strbuf_add(sb, b, 3);
+    } else {
+        b[0] = (char)(0xF0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        strbuf_add(sb, b, 4);
+    }
+}
+
+/* Parse a string at p->pos (on the opening quote) into p->tmp. */
+static int jp_string(struct jp *p)
+{
+    strbuf_reset(&p->tmp);
+    p->pos++;
+    const unsigned char *s = (const unsigned char *)p->s;
+    while (p->pos < p->len) {
+        unsigned char c = s[p->pos];
+        if (c == '"') {
+            p->pos++;
+            return 0;
+        }
+        if (c < 0x20)
+            return jp_badchar(p, "in string literal");
+        if (c == '\\') {
+            if (p->pos + 1 >= p->len)
+                break;
+            char x = p->s[p->pos + 1];
+            p->pos += 2;
+            switch (x) {
+            case '"':
+            case '\\':
+            case '/':
+                strbuf_addch(&p->tmp, x);
+                break;
+            case 'b':
+                strbuf_addch(&p->tmp, '\b');
+                break;
+            case 'f':
+                strbuf_addch(&p->tmp, '\f');
+                break;
+            case 'n':
+                strbuf_addch(&p->tmp, '\n');
+                break;
+            case 'r':
+                strbuf_addch(&p->tmp, '\r');
+                break;
+            case 't':
+                strbuf_addch(&p->tmp, '\t');
+                break;
+            case 'u': {
+                int cp = jp_hex4(p, p->pos);
+                if (cp < 0) {
+                    p->pos--;
+                    return jp_badchar(p, "in \\u hexadecimal character escape");
+                }
+                p->pos += 4;
+                uint32_t u = (uint32_t)cp;
+                if (u >= 0xD800 && u < 0xDC00) {
+                    /* A high surrogate needs a low one; otherwise U+FFFD (Go). */
+                    int lo = -1;
+                    if (p->pos + 6 <= p->len && p->s[p->pos] == '\\' && p->s[p->pos + 1] == 'u')
+                        lo = jp_hex4(p, p->pos + 2);
+                    if (lo >= 0xDC00 && lo < 0xE000) {
+                        u = 0x10000 + ((u - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+                        p->pos += 6;
+                    } else {
+                        u = 0xFFFD;
+                    }
+                } else if (u >= 0xDC00 && u < 0xE000) {
+                    u = 0xFFFD;
+                }
+                utf8_put(&p->tmp, u);
+                break;
+            }
+            default:
+                p->pos--;
+                return jp_badchar(p, "in string escape code");
+            }
+            continue;
+        }
+        size_t k = utf8_seq(s + p->pos, p->len - p->pos);
+        if (k) {
+            strbuf_add(&p->tmp, p->s + p->pos, k);
+            p->pos += k;
+        } else {
+            strbuf_add(&p->tmp, "\xEF\xBF\xBD", 3);
+            p->pos++;
+        }
+    }
+    return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+}
+
+static int jp_number(struct jp *p, json_t **out)
+{
+    size_t start = p->pos;
+    const char *s = p->s;
+    bool isint = true;
+    if (p->pos < p->len && s[p->pos] == '-')
+        p->pos++;
+    if (p->pos >= p->len)
+        return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+    if (s[p->pos] == '0') {
+        p->pos++;
+    } else if (s[p->pos] >= '1' && s[p->pos] <= '9') {
+        while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
+            p->pos++;
+    } else {
+        return jp_badchar(p, "in numeric literal");
+    }
+    if (p->pos < p->len && s[p->pos] == '.') {
+        isint = false;
+        p->pos++;
+        if (p->pos >= p->len || s[p->pos] < '0' || s[p->pos] > '9')
+            return jp_badchar(p, "after decimal point in numeric literal");
+        while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
+            p->pos++;
+    }
+    if (p->pos < p->len && (s[p->pos] == 'e' || s[p->pos] == 'E')) {
+        isint = false;
+        p->pos++;
+        if (p->pos < p->len && (s[p->pos] == '+' || s[p->pos] == '-'))
+            p->pos++;
+        if (p->pos >= p->len || s[p->pos] < '0' || s[p->pos] > '9')
+            return jp_badchar(p, "in exponent of numeric literal");
+        while (p->pos < p->len && s[p->pos] >= '0' && s[p->pos] <= '9')
+            p->pos++;
+    }
+    char buf[128];
+    size_t n = p->pos - start;
+    char *num = n < sizeof(buf) ? buf : ks_malloc(n + 1);
+    memcpy(num, s + start, n);
+    num[n] = '\0';
+    int rc = 0;
+    if (isint) {
+        errno = 0;
+        long long v = strtoll(num, NULL, 10);
+        if (errno == 0) {
+            *out = json_integer(v);
+            goto done;
+        }
+    }
+    errno = 0;
+    double d = strtod(num, NULL);
+    if (errno == ERANGE && isinf(d)) {
+        rc = ks_fail(p->e, KS_EINPUT,
+                     "json: cannot unmarshal number %s into Go value of type float64", num);
+        goto done;
+    }
+    *out = json_real(d);
+done:
+    if (num != buf)
+        free(num);
+    return rc;
+}
+
+static int jp_value(struct jp *p, json_t **out);
+
+static int jp_object(struct jp *p, json_t **out)
+{
+    json_t *obj = json_object();
+    p->pos++;
+    jp_ws(p);
+    if (p->pos < p->len && p->s[p->pos] == '}') {
+        p->pos++;
+        *out = obj;
+        return 0;
+    }
+    for (;;) {
+        jp_ws(p);
+        if (p->pos >= p->len || p->s[p->pos] != '"') {
+            json_decref(obj);
+            return jp_badchar(p, "looking for beginning of object key string");
+        }
+        int src = jp_string(p);
+        if (src) {
+            json_decref(obj);
+            return src;
+        }
+        char *key = ks_strndup(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
+        size_t klen = p->tmp.len;
+        jp_ws(p);
+        if (p->pos >= p->len || p->s[p->pos] != ':') {
+            free(key);
+            json_decref(obj);
+            return jp_badchar(p, "after object key");
+        }
+        p->pos++;
+        json_t *v = NULL;
+        int rc = jp_value(p, &v);
+        if (rc) {
+            free(key);
+            json_decref(obj);
+            return rc;
+        }
+        json_object_setn_new_nocheck(obj, key, klen, v);
+        free(key);
+        jp_ws(p);
+        if (p->pos < p->len && p->s[p->pos] == ',') {
+            p->pos++;
+            continue;
+        }
+        if (p->pos < p->len && p->s[p->pos] == '}') {
+            p->pos++;
+            *out = obj;
+            return 0;
+        }
+        json_decref(obj);
+        return jp_badchar(p, "after object key:value pair");
+    }
+}
+
+static int jp_array(struct jp *p, json_t **out)
+{
+    json_t *arr = json_array();
+    p->pos++;
+    jp_ws(p);
+    if (p->pos < p->len && p->s[p->pos] == ']') {
+        p->pos++;
+        *out = arr;
+        return 0;
+    }
+    for (;;) {
+        json_t *v = NULL;
+        int rc = jp_value(p, &v);
+        if (rc) {
+            json_decref(arr);
+            return rc;
+        }
+        json_array_append_new(arr, v);
+        jp_ws(p);
+        if (p->pos < p->len && p->s[p->pos] == ',') {
+            p->pos++;
+            continue;
+        }
+        if (p->pos < p->len && p->s[p->pos] == ']') {
+            p->pos++;
+            *out = arr;
+            return 0;
+        }
+        json_decref(arr);
+        return jp_badchar(p, "after array element");
+    }
+}
+
+static int jp_literal(struct jp *p, const char *word, json_t *v, json_t **out)
+{
+    size_t n = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        if (p->pos + i >= p->len) {
+            p->pos += i;
+            return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+        }
+        if (p->s[p->pos + i] != word[i]) {
+            p->pos += i;
+            return jp_badchar(p, "in literal");
+        }
+    }
+    p->pos += n;
+    *out = v;
+    return 0;
+}
+
+static int jp_value(struct jp *p, json_t **out)
+{
+    jp_ws(p);
+    if (p->pos >= p->len)
+        return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+    char c = p->s[p->pos];
+    int rc;
+    switch (c) {
+    case '{':
+    case '[':
+        if (++p->depth > GOJSON_MAX_DEPTH)
+            return ks_fail(p->e, KS_EINPUT, "exceeded max depth");
+        rc = c == '{' ? jp_object(p, out) : jp_array(p, out);
+        p->depth--;
+        return rc;
+    case '"':
+        rc = jp_string(p);
+        if (rc == 0)
+            *out = json_stringn_nocheck(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
+        return rc;
+    case 't':
+        return jp_literal(p, "true", json_true(), out);
+    case 'f':
+        return jp_literal(p, "false", json_false(), out);
+    case 'n':
+        return jp_literal(p, "null", json_null(), out);
+    default:
+        if (c == '-' || (c >= '0' && c <= '9'))
+            return jp_number(p, out);
+        return jp_badchar(p, "looking for beginning of value");
+    }
+}
+
+int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
+{
+    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT};
+    json_t *v = NULL;
+    *out = NULL;
+    int rc = jp_value(&p, &v);
+    if (rc == 0) {
+        jp_ws(&p);
+        if (p.pos < p.len) {
+            json_decref(v);
+            v = NULL;
+            rc = jp_badchar(&p, "after top-level value");
+        }
+    }
+    strbuf_release(&p.tmp);
+    if (rc == 0)
+        *out = v;
+    return rc;
+}

@@ -1,0 +1,4 @@
+# src/base unit tests.
+ks_test_program(test_gojson ${CMAKE_CURRENT_LIST_DIR}/test_gojson.c MODULES ks_base)
+add_test(NAME base.gojson COMMAND test_gojson)
+set_tests_properties(base.gojson PROPERTIES LABELS unit)
