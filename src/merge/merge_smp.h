@@ -1,0 +1,44 @@
+/*
+ * merge_smp.h: build strategic merge patches, two-way (original -> modified)
+ * and three-way (last-applied, manifest, live) as kubectl apply does
+ * (smp-semantics.md §3 and §5; apimachinery strategicpatch
+ * CreateTwoWayMergePatch / CreateThreeWayMergePatch).
+ */
+#ifndef MERGE_SMP_H
+#define MERGE_SMP_H
+
+#include "base/ks.h"
+#include "patch/pmeta.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/*
+ * The patch that turns original into modified when applied with
+ * patch_smp_apply(), with $setElementOrder lists (§3). NULL or JSON-null
+ * inputs count as {}; schema NULL means "no metadata" (JSON-merge-like).
+ * Ownership: *out gets a new reference (it may share subtrees of modified by
+ * reference), or NULL on error; the inputs are never modified (the in-place
+ * sort of §3.3 is emulated on copies).
+ * Errors: KS_EINPUT for documents that are not objects; KS_EINVALID for
+ * lookup errors (`unable to find api field ...`), malformed directives, a
+ * missing merge key, lists of lists; texts as in smp-semantics.md §6.
+ */
+int merge_smp_2way(json_t **out, const json_t *original, const json_t *modified,
+                   const struct pmeta_type *schema, struct ks_err *e);
+
+/*
+ * kubectl apply's patch (§5): original = last-applied annotation, modified =
+ * manifest with its new annotation, current = live object. With overwrite
+ * false, changes made in the cluster since original that the patch would
+ * undo are a conflict (§5.3).
+ * Ownership: as merge_smp_2way.
+ * Errors: KS_ECONFLICT with `patch:\n<yaml>\nconflicts with changes made from
+ * original to current:\n<yaml>\n` (truncated to KS_ERR_MSG); otherwise as
+ * merge_smp_2way.
+ */
+int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
+                   const json_t *current, const struct pmeta_type *schema, bool overwrite,
+                   struct ks_err *e);
+
+#endif
