@@ -1,0 +1,70 @@
+/*
+ * pmeta_openapi.h: patch metadata read at run time from an OpenAPI document,
+ * as kubectl reads the server's (schemas.md §5-6; smp-semantics.md §2.1,
+ * §7.4): a v3 group-version document (components/schemas, PMETA_V3 flavour)
+ * or a v2 document (definitions, PMETA_V2 flavour).
+ *
+ * Types are built lazily: a lookup builds the root type asked for and every
+ * type reachable from it, once; the rest of the document is never visited.
+ *
+ *   struct pmeta_openapi *set = NULL;
+ *   if (pmeta_openapi_load_v3(&set, doc, e) < 0) ...
+ *   const struct pmeta_type *root;
+ *   bool smp;
+ *   pmeta_openapi_kind(&root, &smp, set, "apps", "v1", "Deployment", e);
+ *   ... pmeta_lookup(&m, root, "spec", e) ...
+ *   pmeta_openapi_free(set);
+ */
+#ifndef PMETA_OPENAPI_H
+#define PMETA_OPENAPI_H
+
+#include "base/ks.h"
+#include "patch/pmeta.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct pmeta_openapi;
+
+/*
+ * Take an OpenAPI v3 document (an object with components.schemas).
+ * Ownership: *out is a new set, freed with pmeta_openapi_free(); it holds a
+ * reference to doc (doc must not be modified while the set lives).
+ * Errors: KS_EINPUT when doc has no components.schemas object.
+ */
+int pmeta_openapi_load_v3(struct pmeta_openapi **out, const json_t *doc, struct ks_err *e);
+
+/*
+ * Take an OpenAPI v2 (swagger) document (an object with definitions).
+ * Ownership and errors: as pmeta_openapi_load_v3 (a missing definitions
+ * object is KS_EINPUT).
+ */
+int pmeta_openapi_load_v2(struct pmeta_openapi **out, const json_t *doc, struct ks_err *e);
+
+/*
+ * The root type of a kind: the first schema whose
+ * x-kubernetes-group-version-kind list holds (group, version, kind); group is
+ * "" for core. *out is NULL when no schema has that GVK (not an error).
+ * *accepts_smp (may be NULL) is set to whether the PATCH operation of that
+ * GVK accepts application/strategic-merge-patch+json (v3: its
+ * requestBody.content; v2: its consumes), false when there is no such
+ * operation; kubectl uses SMP with this document only when it is true.
+ * Ownership: *out borrows from set (valid until pmeta_openapi_free).
+ * Errors: KS_EINPUT for a malformed document (a $ref that leads nowhere).
+ */
+int pmeta_openapi_kind(const struct pmeta_type **out, bool *accepts_smp, struct pmeta_openapi *set,
+                       const char *group, const char *version, const char *kind, struct ks_err *e);
+
+/*
+ * The type of the schema named name (a components/schemas or definitions
+ * key, e.g. "mergeItem" or "io.k8s.api.apps.v1.Deployment"); *out is NULL
+ * when there is none. For test schemas that carry no GVK.
+ * Ownership and errors: as pmeta_openapi_kind.
+ */
+int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set, const char *name,
+                        struct ks_err *e);
+
+/* Release set and every type built from it. NULL is fine. */
+void pmeta_openapi_free(struct pmeta_openapi *set);
+
+#endif
