@@ -1,0 +1,44 @@
+/*
+ * kopenapi.h: OpenAPI v3 documents of the server, per group-version, cached
+ * on disk keyed by the hash the server puts in each document's URL.
+ *
+ * GET /openapi/v3 gives the index ({"paths":{"apis/apps/v1":
+ * {"serverRelativeURL":"/openapi/v3/apis/apps/v1?hash=..."}}}); a document is
+ * fetched (or read from the cache) only when asked for.
+ * The patch engine turns the documents into patch metadata (pmeta_openapi.h).
+ */
+#ifndef KOPENAPI_H
+#define KOPENAPI_H
+
+#include "base/ks.h"
+#include "http/kclient.h"
+
+#include <jansson.h>
+
+struct kopenapi;
+
+/* Ownership: c is borrowed (must outlive o); free o with kopenapi_free(). */
+int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e);
+
+void kopenapi_free(struct kopenapi *o);
+
+/*
+ * The /openapi/v3 index "paths" object (fetched once).
+ * Ownership: borrowed from o.
+ * Errors: KS_ENOTFOUND when the server has no OpenAPI v3 (404).
+ */
+int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e);
+
+/*
+ * The document for a group-version key as the index names it: "api/v1",
+ * "apis/apps/v1". Fetched once per kopenapi and cached on disk under
+ * <cache-dir>/kubeshim-openapi/<host_port>/<key>/<hash>.json.
+ * Ownership: borrowed from o (valid until kopenapi_free()).
+ * Errors: KS_ENOTFOUND when the index has no such key.
+ */
+int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, struct ks_err *e);
+
+/* "apps/v1" -> "apis/apps/v1", "v1" -> "api/v1". Ownership: caller frees. */
+char *kopenapi_gv_key(const char *api_version);
+
+#endif
