@@ -70,6 +70,24 @@ bool cliopt_is_global(const char *flag)
     return global_find(flag) != NULL;
 }
 
+int cliopt_command_index(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            return i + 1 < argc ? i + 1 : -1;
+        if (a[0] != '-' || a[1] == '\0')
+            return i;
+        if (strchr(a, '='))
+            continue;
+        if (a[1] != '-' && a[2] != '\0')
+            continue; /* -nfoo, -v3 */
+        if (cliopt_global_takes_value(a))
+            i++;
+    }
+    return -1;
+}
+
 void cliopt_list_add(struct cliopt_list *l, const char *s)
 {
     if (l->n + 1 >= l->alloc) {

@@ -62,6 +62,10 @@ bool cliopt_global_takes_value(const char *flag);
 /* True when flag is one of kubectl's global flags (with or without a value). */
 bool cliopt_is_global(const char *flag);
 
+/* Index of the command word: the first argument that is neither a flag nor a
+ * global flag's value; -1 when there is none. */
+int cliopt_command_index(int argc, char **argv);
+
 void cliopt_list_add(struct cliopt_list *l, const char *s);
 void cliopt_list_free(struct cliopt_list *l);
 
