@@ -108,6 +108,12 @@ int kubeconfig_minify(json_t **out, const struct kubeconfig *kc, const struct kf
 /* Convenience for callers: kflags -> loaded -> resolved in one call. */
 int kubeconfig_conn_from_flags(struct kconn *out, const struct kflags *f, struct ks_err *e);
 
+/*
+ * How an edge prints a kubeconfig error: kubectl prints "Error in configuration: ..."
+ * as it is and everything else after "error: ". Returns "" or "error: ".
+ */
+const char *kubeconfig_err_prefix(const struct ks_err *e);
+
 void kubeconfig_release(struct kubeconfig *kc);
 void kubeconfig_conn_release(struct kconn *c);
 

@@ -1,0 +1,32 @@
+/*
+ * klog.h: kubectl's -v trace lines (klog's header, structured key="value"
+ * pairs, Go-quoted strings) and net/http's status texts.
+ */
+#ifndef KLOG_H
+#define KLOG_H
+
+#include "base/strbuf.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Append klog's line header: "I1122 03:21:27.848196    8410 file.go:632] ". */
+void klog_header(struct strbuf *sb, char severity, const char *file_line);
+
+/* Append s as Go's strconv.Quote would, within double quotes. */
+void klog_quote(struct strbuf *sb, const char *s, size_t len);
+
+/*
+ * Append ` body=...` as klog prints a body: quoted on one line, or the
+ * multi-line "<\n\t...\n >" form when it holds newlines; bodies longer than
+ * 1024 bytes are cut with " [truncated N chars]" below -v=9.
+ */
+void klog_body(struct strbuf *sb, const char *body, size_t len, int verbosity);
+
+/* "OK", "Not Found", ... (Go's http.StatusText); "" when unknown. */
+const char *klog_status_text(long code);
+
+/* Write sb to fp in one call and reset it. */
+void klog_flush(struct strbuf *sb, FILE *fp);
+
+#endif
