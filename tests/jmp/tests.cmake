@@ -25,3 +25,8 @@ else()
                              SKIP_RETURN_CODE 77)
     endforeach()
 endif()
+
+# JSON patch (RFC 6902) against results recorded from kubectl 1.33 (jsonpatch/record.py).
+ks_test_program(test_jsonpatch ${CMAKE_CURRENT_LIST_DIR}/test_jsonpatch.c MODULES ks_base ks_patch)
+add_test(NAME jmp.jsonpatch COMMAND test_jsonpatch ${CMAKE_CURRENT_LIST_DIR}/jsonpatch/cases.json)
+set_tests_properties(jmp.jsonpatch PROPERTIES LABELS unit)
