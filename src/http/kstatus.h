@@ -30,10 +30,13 @@ struct kstatus {
 void kstatus_from_resp(struct kstatus *st, const struct kclient_resp *resp);
 
 /*
- * The text kubectl prints for the error (without "error: " or a newline):
- *   "Error from server (NotFound): deployments.apps \"web\" not found"
- *   for Invalid with causes: "The Deployment \"web\" is invalid: \n* spec.x: Invalid value: ..."
- * exactly as kubectl's StandardErrorMessage/checkErr do.
+ * The line(s) kubectl's checkErr prints for the error, without the final newline:
+ *   "Error from server (NotFound): deployments.apps \"web\" not found",
+ *   "error: You must be logged in to the server (Unauthorized)",
+ *   "The Deployment \"web\" is invalid: spec.x: Invalid value: ..." (one cause) or
+ *   "The Deployment \"web\" is invalid: \n* a: ...\n* b: ..." (several),
+ *   "The connection to the server h:p was refused - did you specify the right host or port?",
+ *   "Unable to connect to the server: <reason>" (other transport failures).
  * Ownership: the caller frees the result.
  */
 char *kstatus_text(const struct kstatus *st);
