@@ -1,0 +1,19 @@
+/*
+ * convert_hpa.h: HorizontalPodAutoscaler between autoscaling/v2beta1,
+ * autoscaling/v2beta2 and autoscaling/v2 (see convert.h).
+ */
+#ifndef CONVERT_HPA_H
+#define CONVERT_HPA_H
+
+#include "base/ks.h"
+
+#include <jansson.h>
+
+/* autoscaling/v2beta1 -> autoscaling/v2: metric targets restructure. */
+int convert_hpa_v2beta1_up(json_t *obj, struct ks_err *e);
+/* autoscaling/v2beta2 -> autoscaling/v2 (same shape; round-trip annotations dropped). */
+int convert_hpa_v2beta2_up(json_t *obj, struct ks_err *e);
+/* autoscaling/v2 -> autoscaling/v2beta2 (clusters before 1.23). */
+int convert_hpa_v2_down(json_t *obj, struct ks_err *e);
+
+#endif

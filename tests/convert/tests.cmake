@@ -1,0 +1,28 @@
+# Conversion rules (src/convert): unit tests and one golden test per case file in
+# fixtures/convert/<rule>/<case>.yaml, plus a round-trip test for each case file that
+# has a `roundTrip:` line (the two-way rules).
+ks_test_program(test_convert ${CMAKE_CURRENT_LIST_DIR}/test_convert.c MODULES ks_base ks_convert)
+add_test(NAME convert.unit COMMAND test_convert)
+set_tests_properties(convert.unit PROPERTIES LABELS "unit;convert")
+
+ks_test_program(convert_run_case ${CMAKE_CURRENT_LIST_DIR}/run_case.c MODULES ks_base ks_convert)
+file(GLOB KS_CONVERT_CASES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fixtures/convert/*/*.yaml)
+foreach(f ${KS_CONVERT_CASES})
+    get_filename_component(stem ${f} NAME_WE)
+    get_filename_component(dir ${f} DIRECTORY)
+    get_filename_component(rule ${dir} NAME)
+    set(py "${KS_PYTHON3}")
+    if(NOT py)
+        set(py "")
+    endif()
+    add_test(NAME convert.${rule}.${stem}
+             COMMAND convert_run_case "${py}" ${CMAKE_SOURCE_DIR}/tests/case2json.py ${f})
+    set_tests_properties(convert.${rule}.${stem} PROPERTIES LABELS convert SKIP_RETURN_CODE 77)
+    file(STRINGS ${f} rt REGEX "^roundTrip:")
+    if(rt)
+        add_test(NAME convert.roundtrip.${rule}.${stem}
+                 COMMAND convert_run_case --roundtrip "${py}" ${CMAKE_SOURCE_DIR}/tests/case2json.py ${f})
+        set_tests_properties(convert.roundtrip.${rule}.${stem} PROPERTIES LABELS convert
+                             SKIP_RETURN_CODE 77)
+    endif()
+endforeach()
