@@ -21,6 +21,12 @@
  *   PMETA_V3      OpenAPI v3: a schema without properties fails every lookup.
  * A NULL type means "no schema here": every lookup below succeeds with empty
  * metadata and a NULL type.
+ *
+ * Lookup into a PMETA_T_OPAQUE type fails: PMETA_STRUCT with `merging an
+ * object in json but data type is not struct, instead is: <name>` (so give
+ * such types the Go reflect kind as name: "map", "string", "slice"), PMETA_V2
+ * with `expected kind, but got map`, PMETA_V3 like a missing field. A
+ * PMETA_T_ARBITRARY type succeeds with empty metadata and a NULL type (v2).
  */
 #ifndef PMETA_H
 #define PMETA_H
