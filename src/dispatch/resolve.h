@@ -1,0 +1,51 @@
+/*
+ * resolve.h: decide which kubectl runs a command line, and record why, for
+ * dispatch_exec() (which execs it) and `kubeshim which --explain` (which
+ * prints the record). Resolution prints nothing.
+ */
+#ifndef RESOLVE_H
+#define RESOLVE_H
+
+#include "base/ks.h"
+#include "dispatch/bins.h"
+#include "dispatch/kver.h"
+#include "dispatch/settings.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+struct resolve_opts {
+    bool refresh;  /* ignore a cached version (kubeshim which --refresh) */
+    bool no_fetch; /* never download (kubeshim which: explain without side effects) */
+};
+
+struct resolve {
+    struct settings set;
+    struct bins_list bins;
+    char *self;         /* realpath of this program */
+    char *chosen;       /* the binary to exec, or NULL (then err says why) */
+    char reason[320];   /* why chosen */
+    char *warning;      /* one line for stderr before exec, or NULL */
+    bool probe_skipped; /* no server contact was needed or possible */
+    char probe[400];    /* what happened: "cache hit (age 12s)", "probed", "not probed: ..." */
+    char *server_url;
+    char *cache_file;
+    bool have_server;
+    struct kver server;
+    char git_version[96];
+    unsigned requests; /* /version requests sent */
+};
+
+/*
+ * Resolve argv (the whole kubectl command line). Returns 0 with r->chosen
+ * set, or a negative code when no kubectl can run (e.g. nothing compatible
+ * and UseLatestIfNoCompatible = false, or no kubectl at all).
+ * Ownership: release r with resolve_release() in every case.
+ * Errors: KS_EINPUT (configuration), KS_ENOTFOUND (no kubectl to run).
+ */
+int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_opts *o,
+                struct ks_err *e);
+
+void resolve_release(struct resolve *r);
+
+#endif

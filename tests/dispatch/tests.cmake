@@ -1,0 +1,20 @@
+# src/dispatch tests: unit tests of the pure helpers, and end-to-end runs of
+# build/kubeshim installed as `kubectl` beside stub kubectl.1.NN scripts,
+# against a loopback /version server.
+set(KS_DISPATCH_SRC ${CMAKE_SOURCE_DIR}/src/dispatch)
+ks_test_program(test_dispatch_unit ${CMAKE_CURRENT_LIST_DIR}/test_dispatch_unit.c
+    ${KS_DISPATCH_SRC}/argv.c ${KS_DISPATCH_SRC}/bins.c ${KS_DISPATCH_SRC}/kver.c
+    ${KS_DISPATCH_SRC}/policy.c ${KS_DISPATCH_SRC}/settings.c ${KS_DISPATCH_SRC}/toml.c
+    ${KS_DISPATCH_SRC}/vcache.c
+    MODULES ks_base)
+add_test(NAME dispatch.unit COMMAND test_dispatch_unit)
+set_tests_properties(dispatch.unit PROPERTIES LABELS unit)
+
+if(KS_PYTHON3)
+    set(KS_DISPATCH_PY ${KS_PYTHON3})
+else()
+    set(KS_DISPATCH_PY python3)
+endif()
+add_test(NAME dispatch.e2e COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/e2e.sh $<TARGET_FILE:kubeshim>
+                                   ${KS_DISPATCH_PY})
+set_tests_properties(dispatch.e2e PROPERTIES LABELS e2e TIMEOUT 120)
