@@ -26,3 +26,11 @@ foreach(f ${KS_CONVERT_CASES})
                              SKIP_RETURN_CODE 77)
     endif()
 endforeach()
+
+# Every rule of the table has a golden case; every two-way pair a round trip.
+if(KS_PYTHON3)
+    add_test(NAME convert.coverage
+             COMMAND ${KS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/coverage.py
+                     ${CMAKE_SOURCE_DIR}/src/convert/convert_rules.c ${CMAKE_SOURCE_DIR}/fixtures/convert)
+    set_tests_properties(convert.coverage PROPERTIES LABELS convert)
+endif()
