@@ -1,0 +1,254 @@
+/*
+ * test_pmeta_openapi.c: patch metadata read from OpenAPI documents at run
+ * time. For the 1.33 v2 document and each 1.33 v3 group-version document,
+ * every row of ../shared/corpus/smp/builtin-patch-meta.tsv whose type is in
+ * the document is reproduced by pmeta_lookup; the SMP checks of kubectl's
+ * patcher (PATCH consumes / requestBody) hold; the corpus test schemas load.
+ * Usage: test_pmeta_openapi SHARED_DIR
+ */
+#include "base/gojson.h"
+#include "base/strbuf.h"
+#include "ktest.h"
+#include "patch/pmeta.h"
+#include "patch/pmeta_openapi.h"
+
+#include <time.h>
+
+static const char *shared;
+
+static char *slurp(const char *rel, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    char *path = ks_asprintf("%s/%s", shared, rel);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return NULL;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(f);
+    return strbuf_detach(&sb, len);
+}
+
+static json_t *load_json(const char *rel)
+{
+    size_t len;
+    struct ks_err e = KS_ERR_INIT;
+    json_t *v = NULL;
+    char *buf = slurp(rel, &len);
+    if (!buf)
+        kt_skip("../shared/k8s-openapi or ../shared/corpus is absent");
+    if (gojson_loads(&v, buf, len, &e) < 0)
+        fprintf(stderr, "%s: %s\n", rel, e.msg);
+    free(buf);
+    return v;
+}
+
+static void def_name(struct strbuf *sb, const char *pkg, const char *type)
+{
+    strbuf_reset(sb);
+    if (strncmp(pkg, "apimachinery/", 13) == 0) {
+        strbuf_adds(sb, "io.k8s.apimachinery.pkg.apis.");
+        pkg += 13;
+    } else {
+        strbuf_adds(sb, "io.k8s.api.");
+    }
+    for (const char *p = pkg; *p; p++)
+        strbuf_addch(sb, *p == '/' ? '.' : *p);
+    strbuf_addf(sb, ".%s", type);
+}
+
+static const char *list_type_name(int t)
+{
+    static const char *names[] = {"", "atomic", "set", "map"};
+    return t >= 0 && t < 4 ? names[t] : "?";
+}
+
+/* Check every TSV row whose type the document has; returns how many were checked. */
+static int check_rows(struct pmeta_openapi *set, const json_t *schemas, char *tsv)
+{
+    struct strbuf name = STRBUF_INIT, got = STRBUF_INIT, want = STRBUF_INIT;
+    char *save = NULL, *copy = ks_strdup(tsv);
+    int checked = 0;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *col[9];
+        int n = 0;
+        if (line[0] == '#' || strncmp(line, "package\t", 8) == 0)
+            continue;
+        for (char *p = line; n < 9;) {
+            col[n++] = p;
+            char *tab = strchr(p, '\t');
+            if (!tab)
+                break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        while (n < 9)
+            col[n++] = "";
+        def_name(&name, col[0], col[1]);
+        const json_t *def = json_object_get(schemas, name.buf);
+        if (!def || !json_object_get(json_object_get(def, "properties"), col[3]))
+            continue;
+        const struct pmeta_type *t = NULL;
+        struct ks_err e = KS_ERR_INIT;
+        struct pmeta m;
+        KT_CHECK_INT(pmeta_openapi_named(&t, set, name.buf, &e), 0);
+        if (!t || pmeta_lookup(&m, t, col[3], &e) < 0 || !m.field) {
+            kt_fail++;
+            fprintf(stderr, "%s.%s: lookup failed: %s\n", name.buf, col[3], e.msg);
+            continue;
+        }
+        checked++;
+        strbuf_reset(&got);
+        strbuf_reset(&want);
+        const char *strat = m.strategy == PMETA_MERGE     ? "merge"
+                            : m.strategy == PMETA_REPLACE ? "replace"
+                                                          : "";
+        if (m.retain_keys)
+            strbuf_addf(&got, "%s%sretainKeys", strat, *strat ? "," : "");
+        else
+            strbuf_adds(&got, strat);
+        strbuf_addf(&got, "|%s", m.merge_key ? m.merge_key : "");
+        strbuf_addf(&want, "%s|%s", col[5], col[6]);
+        /* SSA keys: shareID joined ResourceClaimStatus.devices after 1.33 (TSV is newer). */
+        if (strcmp(col[3], "devices") != 0 || strcmp(col[1], "ResourceClaimStatus") != 0) {
+            strbuf_addf(&got, "|%s|%s", list_type_name(m.field->list_type),
+                        m.field->list_map_keys ? m.field->list_map_keys : "");
+            strbuf_addf(&want, "|%s|%s", col[7], col[8]);
+        }
+        if (strcmp(got.buf, want.buf) == 0) {
+            kt_pass++;
+        } else {
+            kt_fail++;
+            fprintf(stderr, "%s.%s: want %s, got %s\n", name.buf, col[3], want.buf, got.buf);
+        }
+    }
+    free(copy);
+    strbuf_release(&name);
+    strbuf_release(&got);
+    strbuf_release(&want);
+    return checked;
+}
+
+struct kindcheck {
+    const char *group, *version, *kind, *def;
+    bool smp;
+};
+
+static void check_doc(const char *rel, bool v3, char *tsv, const struct kindcheck *kc, size_t nkc)
+{
+    struct ks_err e = KS_ERR_INIT;
+    struct pmeta_openapi *set = NULL;
+    json_t *doc = load_json(rel);
+    clock_t t0 = clock();
+    int rc = v3 ? pmeta_openapi_load_v3(&set, doc, &e) : pmeta_openapi_load_v2(&set, doc, &e);
+    KT_CHECK_INT(rc, 0);
+    for (size_t i = 0; i < nkc; i++) {
+        const struct pmeta_type *t = NULL, *named = NULL;
+        bool smp = !kc[i].smp;
+        KT_CHECK_INT(pmeta_openapi_kind(&t, &smp, set, kc[i].group, kc[i].version, kc[i].kind, &e),
+                     0);
+        KT_CHECK_INT(smp, kc[i].smp);
+        if (kc[i].def) {
+            pmeta_openapi_named(&named, set, kc[i].def, &e);
+            KT_CHECK(t != NULL && t == named);
+        } else {
+            KT_CHECK(t == NULL);
+        }
+    }
+    double ms = 1000.0 * (double)(clock() - t0) / CLOCKS_PER_SEC;
+    const json_t *schemas = v3 ? json_object_get(json_object_get(doc, "components"), "schemas")
+                               : json_object_get(doc, "definitions");
+    int n = check_rows(set, schemas, tsv);
+    printf("%s: kinds built in %.1f ms; %d TSV rows reproduced\n", rel, ms, n);
+    KT_CHECK(n > 0);
+    pmeta_openapi_free(set);
+    json_decref(doc);
+}
+
+/* The corpus's test schemas (SCHEMAS.md): mergeItem in v2 and v3. */
+static void check_test_schema(const char *rel, bool v3)
+{
+    struct ks_err e = KS_ERR_INIT;
+    struct pmeta_openapi *set = NULL;
+    const struct pmeta_type *root = NULL;
+    struct pmeta m;
+    json_t *doc = load_json(rel);
+    KT_CHECK_INT(v3 ? pmeta_openapi_load_v3(&set, doc, &e) : pmeta_openapi_load_v2(&set, doc, &e),
+                 0);
+    KT_CHECK_INT(pmeta_openapi_named(&root, set, "mergeItem", &e), 0);
+    KT_CHECK(root != NULL);
+    KT_CHECK_INT(pmeta_lookup(&m, root, "mergingList", &e), 0);
+    KT_CHECK_INT(m.strategy, PMETA_MERGE);
+    KT_CHECK_STR(m.merge_key, "name");
+    KT_CHECK(m.type == root);
+    KT_CHECK_INT(pmeta_lookup(&m, root, "mergeItemPtr", &e), 0);
+    KT_CHECK_INT(m.strategy, PMETA_MERGE);
+    KT_CHECK(m.type == root);
+    KT_CHECK_INT(pmeta_lookup(&m, root, "retainKeysMergingList", &e), 0);
+    KT_CHECK(m.retain_keys && m.strategy == PMETA_MERGE);
+    KT_CHECK_INT(pmeta_lookup(&m, root, "replacingItem", &e), 0);
+    KT_CHECK_INT(m.strategy, PMETA_REPLACE);
+    KT_CHECK_INT(pmeta_lookup(&m, root, "jsonItem", &e), 0);
+    const struct pmeta_type *json_item = m.type;
+    int rc = pmeta_lookup(&m, json_item, "anything", &e);
+    /* v2: untyped "arbitrary" schema, lookups below succeed; v3: no properties, they fail */
+    KT_CHECK_INT(rc < 0, v3);
+    KT_CHECK(pmeta_lookup(&m, root, "noSuchField", &e) < 0);
+    KT_CHECK(strstr(e.msg, "unable to find api field") != NULL);
+    pmeta_openapi_free(set);
+    json_decref(doc);
+}
+
+int main(int argc, char **argv)
+{
+    size_t len;
+    ks_alloc_install();
+    if (argc != 2)
+        kt_skip("usage: test_pmeta_openapi SHARED_DIR");
+    shared = argv[1];
+    char *tsv = slurp("corpus/smp/builtin-patch-meta.tsv", &len);
+    if (!tsv)
+        kt_skip("../shared/corpus/smp/builtin-patch-meta.tsv is absent");
+
+    static const struct kindcheck v2[] = {
+        {"apps", "v1", "Deployment", "io.k8s.api.apps.v1.Deployment", true},
+        {"", "v1", "Pod", "io.k8s.api.core.v1.Pod", true},
+        {"policy", "v1", "PodDisruptionBudget", "io.k8s.api.policy.v1.PodDisruptionBudget", true},
+        {"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
+         "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
+         true},
+        {"example.com", "v1", "Widget", NULL, false},
+    };
+    static const struct kindcheck core[] = {
+        {"", "v1", "ConfigMap", "io.k8s.api.core.v1.ConfigMap", true},
+        {"", "v1", "Service", "io.k8s.api.core.v1.Service", true},
+        {"", "v1", "ComponentStatus", "io.k8s.api.core.v1.ComponentStatus", false},
+        {"apps", "v1", "Deployment", NULL, false},
+    };
+    static const struct kindcheck apps[] = {
+        {"apps", "v1", "Deployment", "io.k8s.api.apps.v1.Deployment", true},
+        {"apps", "v1", "StatefulSet", "io.k8s.api.apps.v1.StatefulSet", true},
+        {"apps", "v1beta1", "Deployment", NULL, false},
+    };
+    static const struct kindcheck batch[] = {
+        {"batch", "v1", "CronJob", "io.k8s.api.batch.v1.CronJob", true},
+    };
+    static const struct kindcheck policy[] = {
+        {"policy", "v1", "PodDisruptionBudget", "io.k8s.api.policy.v1.PodDisruptionBudget", true},
+    };
+    check_doc("k8s-openapi/swagger-v1.33.json", false, tsv, v2, KS_ARRAY_SIZE(v2));
+    check_doc("k8s-openapi/v3-v1.33/api__v1_openapi.json", true, tsv, core, KS_ARRAY_SIZE(core));
+    check_doc("k8s-openapi/v3-v1.33/apis__apps__v1_openapi.json", true, tsv, apps,
+              KS_ARRAY_SIZE(apps));
+    check_doc("k8s-openapi/v3-v1.33/apis__batch__v1_openapi.json", true, tsv, batch,
+              KS_ARRAY_SIZE(batch));
+    check_doc("k8s-openapi/v3-v1.33/apis__policy__v1_openapi.json", true, tsv, policy,
+              KS_ARRAY_SIZE(policy));
+    check_test_schema("corpus/smp/schemas/swagger-merge-item.strict.json", false);
+    check_test_schema("corpus/smp/schemas/swagger-merge-item-v3.json", true);
+    free(tsv);
+    return kt_done();
+}
