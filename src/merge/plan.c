@@ -156,16 +156,26 @@ int plan_object(struct plan *p, const struct plan_in *in, struct ks_err *e)
         goto done;
     }
     p->op = PLAN_PATCH;
-    if (in->for_diff) {
-        /* PARITY: kubectl diff sends the live resourceVersion as a precondition. */
-        json_t *rv = json_object_get(json_object_get(in->live, "metadata"), "resourceVersion");
-        if (json_is_string(rv)) {
-            json_t *md = json_object_get(patch, "metadata");
+    if (in->for_diff && !in->diff_no_lock) {
+        /*
+         * PARITY: kubectl diff's patcher (addResourceVersion) sets the live
+         * resourceVersion as a precondition after the {} check, through a
+         * round trip that decodes every number as a float64.
+         */
+        json_t *floats = merge_jmp_floats(patch);
+        json_decref(patch);
+        patch = floats;
+        const char *rv = json_string_value(
+            json_object_get(json_object_get(in->live, "metadata"), "resourceVersion"));
+        json_t *md = json_object_get(patch, "metadata");
+        if (rv && *rv) {
             if (!json_is_object(md)) {
                 md = json_object();
                 json_object_set_new(patch, "metadata", md);
             }
-            json_object_set(md, "resourceVersion", rv);
+            json_object_set_new(md, "resourceVersion", json_string(rv));
+        } else if (json_is_object(md)) {
+            json_object_del(md, "resourceVersion");
         }
     }
     p->patch = patch;

@@ -27,6 +27,7 @@ struct plan_in {
     bool smp;                        /* strategic merge patch; false: JSON merge patch */
     bool overwrite;                  /* --overwrite (kubectl's default: true) */
     bool for_diff;                   /* kubectl diff: no annotation; resourceVersion in the patch */
+    bool diff_no_lock;               /* kubectl diff's last attempt: no resourceVersion */
 };
 
 struct plan {

@@ -1,0 +1,263 @@
+/*
+ * test_plan_golden.c: the apply plan against kubectl 1.33's recorded traffic
+ * (../shared/corpus/kubectl-golden/<case>): for every PATCH request of
+ * content type strategic-merge-patch+json or merge-patch+json, plan_object()
+ * on (the live object and its annotation, the manifest object, namespace
+ * defaulted as the request path shows) gives kubectl's body_raw byte for
+ * byte. Built-in kinds use pmeta_builtin_kind; others JSON merge patch.
+ * Usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR [--py-manifest]
+ * (--py-manifest converts the manifest to JSON with PyYAML first: a
+ * development aid while the YAML reader is not in.)
+ */
+#include "base/gojson.h"
+#include "base/manifest.h"
+#include "base/strbuf.h"
+#include "ktest.h"
+#include "lib/corpus_case.h"
+#include "merge/plan.h"
+#include "patch/pmeta_builtin.h"
+
+#include <ctype.h>
+
+static char *slurp(const char *path, size_t *len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(f);
+    return strbuf_detach(&sb, len);
+}
+
+/* A PATCH request path: /api/v1[/namespaces/NS]/PLURAL/NAME or /apis/G/V[...]. */
+struct target {
+    char group[128], version[64], ns[128], plural[128], name[256];
+};
+
+static int parse_path(struct target *t, const char *path)
+{
+    char buf[1024];
+    char *seg[12];
+    int n = 0;
+    memset(t, 0, sizeof(*t));
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *save = NULL, *p = strtok_r(buf, "/", &save); p && n < 12;
+         p = strtok_r(NULL, "/", &save))
+        seg[n++] = p;
+    int i = 0;
+    if (n >= 2 && strcmp(seg[0], "api") == 0) {
+        snprintf(t->version, sizeof(t->version), "%s", seg[1]);
+        i = 2;
+    } else if (n >= 3 && strcmp(seg[0], "apis") == 0) {
+        snprintf(t->group, sizeof(t->group), "%s", seg[1]);
+        snprintf(t->version, sizeof(t->version), "%s", seg[2]);
+        i = 3;
+    } else {
+        return -1;
+    }
+    if (n - i == 4 && strcmp(seg[i], "namespaces") == 0) {
+        snprintf(t->ns, sizeof(t->ns), "%s", seg[i + 1]);
+        i += 2;
+    }
+    if (n - i != 2)
+        return -1;
+    snprintf(t->plural, sizeof(t->plural), "%s", seg[i]);
+    snprintf(t->name, sizeof(t->name), "%s", seg[i + 1]);
+    return 0;
+}
+
+static const char *str_at(const json_t *o, const char *a, const char *b)
+{
+    const json_t *v = json_object_get(o, a);
+    if (b)
+        v = json_object_get(v, b);
+    return json_string_value(v);
+}
+
+/* Does obj (apiVersion, kind, metadata.name) denote the request target? */
+static int matches(const json_t *obj, const struct target *t)
+{
+    char gv[256], kind[128];
+    const char *av = str_at(obj, "apiVersion", NULL), *k = str_at(obj, "kind", NULL);
+    const char *name = str_at(obj, "metadata", "name");
+    if (!av || !k || !name || strcmp(name, t->name))
+        return 0;
+    if (t->group[0])
+        snprintf(gv, sizeof(gv), "%s/%s", t->group, t->version);
+    else
+        snprintf(gv, sizeof(gv), "%s", t->version);
+    if (strcmp(av, gv))
+        return 0;
+    size_t n = strlen(k);
+    snprintf(kind, sizeof(kind), "%s", k);
+    for (size_t i = 0; i < n; i++)
+        kind[i] = (char)tolower((unsigned char)kind[i]);
+    /* the plural starts with the kind, less a trailing y (policy -> policies) */
+    if (n > 1 && kind[n - 1] == 'y')
+        n--;
+    return strncmp(t->plural, kind, n) == 0;
+}
+
+static json_t *manifest_objects(const json_t *c, const char *python3, int py)
+{
+    const char *text = json_string_value(json_object_get(c, "manifest"));
+    struct manifest m = MANIFEST_INIT;
+    struct ks_err e = KS_ERR_INIT;
+    struct strbuf conv = STRBUF_INIT;
+    json_t *objs = json_array();
+
+    if (!text)
+        return objs;
+    if (py) {
+        FILE *tmp = tmpfile();
+        char cmd[512], buf[8192];
+        size_t n;
+        fputs(text, tmp);
+        rewind(tmp);
+        snprintf(
+            cmd, sizeof(cmd),
+            "'%s' -c 'import sys,yaml,json; json.dump([d for d in yaml.safe_load_all(sys.stdin) if "
+            "d], sys.stdout)' <&%d",
+            python3, fileno(tmp));
+        FILE *p = popen(cmd, "r");
+        while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0)
+            strbuf_add(&conv, buf, n);
+        if (p)
+            pclose(p);
+        fclose(tmp);
+        text = conv.buf ? conv.buf : "";
+    }
+    if (manifest_load(&m, text, strlen(text), "manifest.yaml", NULL, &e) < 0) {
+        fprintf(stderr, "manifest: %s\n", e.msg);
+        kt_fail++;
+    }
+    for (size_t i = 0; i < m.n; i++)
+        json_array_append(objs, m.objs[i].obj);
+    /* --py-manifest: the JSON array is one document holding the objects */
+    if (py && json_array_size(objs) == 1 && json_is_array(json_array_get(objs, 0))) {
+        json_t *inner = json_incref(json_array_get(objs, 0));
+        json_decref(objs);
+        objs = inner;
+    }
+    manifest_release(&m);
+    strbuf_release(&conv);
+    return objs;
+}
+
+static const json_t *find(const json_t *objs, const struct target *t)
+{
+    size_t i;
+    json_t *o;
+    if (json_is_object(objs))
+        return matches(objs, t) ? objs : NULL;
+    json_array_foreach(objs, i, o) if (matches(o, t)) return o;
+    return NULL;
+}
+
+static void check_patch(const json_t *req, const json_t *manifests, const json_t *lives,
+                        int for_diff)
+{
+    const char *path = json_string_value(json_object_get(req, "path"));
+    const char *ctype = json_string_value(json_object_get(req, "content_type"));
+    const char *want = json_string_value(json_object_get(req, "body_raw"));
+    struct target t;
+    struct plan p;
+    struct ks_err e = KS_ERR_INIT;
+    struct strbuf got = STRBUF_INIT;
+
+    if (!path || parse_path(&t, path) < 0 || !want) {
+        fprintf(stderr, "unexpected request %s\n", path ? path : "(no path)");
+        kt_fail++;
+        return;
+    }
+    const json_t *man = find(manifests, &t), *live = find(lives, &t);
+    if (!man || !live) {
+        fprintf(stderr, "%s: no %s object for it\n", path, man ? "live" : "manifest");
+        kt_fail++;
+        return;
+    }
+    json_t *obj = json_deep_copy(man);
+    json_t *md = json_object_get(obj, "metadata");
+    if (t.ns[0] && json_is_object(md) && !json_object_get(md, "namespace"))
+        json_object_set_new(md, "namespace", json_string(t.ns));
+    struct plan_in in = {.manifest = obj, .live = live, .overwrite = true, .for_diff = for_diff};
+    const char *kind = str_at(obj, "kind", NULL);
+    in.schema = pmeta_builtin_kind(t.group, t.version, kind ? kind : "");
+    in.smp = in.schema != NULL;
+    int rc = plan_object(&p, &in, &e);
+    if (rc < 0) {
+        fprintf(stderr, "%s: plan: %s\n", path, e.msg);
+        kt_fail++;
+    } else {
+        KT_CHECK_INT(p.op, PLAN_PATCH);
+        KT_CHECK_STR(p.content_type, ctype);
+        if (p.patch)
+            gojson_write(&got, p.patch, &e);
+        if (strcmp(got.buf ? got.buf : "", want) == 0) {
+            kt_pass++;
+        } else {
+            kt_fail++;
+            fprintf(stderr, "%s: body\n  want: %s\n  got:  %s\n", path, want,
+                    got.buf ? got.buf : "(none)");
+        }
+    }
+    plan_release(&p);
+    strbuf_release(&got);
+    json_decref(obj);
+}
+
+int main(int argc, char **argv)
+{
+    size_t len;
+    struct ks_err e = KS_ERR_INIT;
+    json_t *exp = NULL;
+
+    ks_alloc_install();
+    if (argc == 3 && strcmp(argv[1], "--absent") == 0) {
+        fprintf(stderr, "no kubectl-golden cases under %s\n", argv[2]);
+        kt_skip("../shared/corpus/kubectl-golden is absent");
+    }
+    if (argc < 4) {
+        fprintf(stderr, "usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR [--py-manifest]\n");
+        return 2;
+    }
+    int py = argc > 4 && strcmp(argv[4], "--py-manifest") == 0;
+    char *casefile = ks_asprintf("%s/case.yaml", argv[3]);
+    char *expfile = ks_asprintf("%s/expected.json", argv[3]);
+    json_t *c = corpus_case_load(argv[1], argv[2], casefile);
+    char *buf = slurp(expfile, &len);
+    if (!c || !buf || gojson_loads(&exp, buf, len, &e) < 0) {
+        fprintf(stderr, "%s: cannot read the case (%s)\n", argv[3], e.msg);
+        return 1;
+    }
+    json_t *manifests = manifest_objects(c, argv[1], py);
+    const json_t *argvs = json_object_get(exp, "argv");
+    int for_diff = json_string_value(json_array_get(argvs, 1)) &&
+                   strcmp(json_string_value(json_array_get(argvs, 1)), "diff") == 0;
+    size_t i;
+    json_t *req;
+    int npatch = 0;
+    json_array_foreach(json_object_get(exp, "requests"), i, req)
+    {
+        const char *m = json_string_value(json_object_get(req, "method"));
+        const char *ct = json_string_value(json_object_get(req, "content_type"));
+        if (!m || strcmp(m, "PATCH") || !ct ||
+            (strcmp(ct, "application/strategic-merge-patch+json") &&
+             strcmp(ct, "application/merge-patch+json")))
+            continue;
+        npatch++;
+        check_patch(req, manifests, json_object_get(c, "live"), for_diff);
+    }
+    KT_CHECK(npatch > 0);
+    json_decref(manifests);
+    json_decref(exp);
+    json_decref(c);
+    free(buf);
+    free(casefile);
+    free(expfile);
+    return kt_done();
+}
