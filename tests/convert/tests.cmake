@@ -34,3 +34,8 @@ if(KS_PYTHON3)
                      ${CMAKE_SOURCE_DIR}/src/convert/convert_rules.c ${CMAKE_SOURCE_DIR}/fixtures/convert)
     set_tests_properties(convert.coverage PROPERTIES LABELS convert)
 endif()
+
+# `kubeshim convert` end to end: flags, List wrapping, output formats, errors, plugin hand-off.
+add_test(NAME convert.cli COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/cli.sh $<TARGET_FILE:kubeshim>
+                                  ${CMAKE_SOURCE_DIR}/fixtures/convert/cli)
+set_tests_properties(convert.cli PROPERTIES LABELS "convert;e2e")
