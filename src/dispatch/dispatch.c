@@ -9,6 +9,7 @@
 #include "base/ks.h"
 #include "base/strbuf.h"
 #include "dispatch/argv.h"
+#include "dispatch/probe.h"
 #include "dispatch/resolve.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ extern char **environ;
 int dispatch_exec(int argc, char **argv)
 {
     struct resolve r;
-    struct resolve_opts o = {false, false};
+    struct resolve_opts o = {false, false, &probe_net_real};
     struct ks_err e = KS_ERR_INIT;
     if (resolve_run(&r, argc, argv, &o, &e) < 0) {
         fprintf(stderr, "error: kubeshim: %s\n", e.msg);
@@ -92,7 +93,7 @@ int dispatch_which_run(int argc, char **argv)
     int kargc = 0;
     char **kargv = inner_argv(argc, argv, own, seen, &kargc);
     struct resolve r;
-    struct resolve_opts o = {seen[1], true};
+    struct resolve_opts o = {seen[1], true, &probe_net_real};
     struct ks_err e = KS_ERR_INIT;
     int rc = resolve_run(&r, kargc, kargv, &o, &e);
     if (rc < 0) {
@@ -137,7 +138,7 @@ int dispatch_bins_run(int argc, char **argv)
     /* `config` is local-only: resolution scans the binaries and never probes. */
     char *local[] = {kargv[0], "config", NULL};
     struct resolve r;
-    struct resolve_opts o = {false, true};
+    struct resolve_opts o = {false, true, &probe_net_real};
     struct ks_err e = KS_ERR_INIT;
     int rc = resolve_run(&r, 2, local, &o, &e);
     if (rc < 0 && e.code == KS_EINPUT) {
@@ -170,7 +171,7 @@ int dispatch_version_run(int argc, char **argv)
     memcpy(vargv, kargv, (size_t)kargc * sizeof(*vargv));
     vargv[kargc] = "version";
     struct resolve r;
-    struct resolve_opts o = {true, true};
+    struct resolve_opts o = {true, true, &probe_net_real};
     struct ks_err e = KS_ERR_INIT;
     int rc = resolve_run(&r, kargc + 1, vargv, &o, &e);
     if (r.have_server)

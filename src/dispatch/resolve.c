@@ -9,10 +9,10 @@
 #include "base/strbuf.h"
 #include "dispatch/argv.h"
 #include "dispatch/download.h"
+#include "dispatch/probe.h"
 #include "dispatch/policy.h"
 #include "dispatch/vcache.h"
 #include "http/kflags.h"
-#include "http/kprobe.h"
 #include "http/kubeconfig.h"
 
 #include <errno.h>
@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,7 +42,33 @@ bprintf(char *buf, size_t n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The first kubectl on PATH that is not this program: the last resort. */
+/*
+ * Every program with resolve.o carries this string: a kubectl on PATH that
+ * holds it is kubeshim (a copy, or the front end), and running it would loop.
+ */
+const char resolve_marker[] = "kubeshim-dispatch-marker-7f3a9c";
+
+static bool is_kubeshim(const char *path)
+{
+    struct stat st;
+    bool found = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Real kubectl binaries are 40 MB and more; ours are a few MB. */
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > (32 << 20)) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return false;
+    found = memmem(m, (size_t)st.st_size, resolve_marker, sizeof(resolve_marker) - 1) != NULL;
+    munmap(m, (size_t)st.st_size);
+    return found;
+}
+
+/* The first kubectl on PATH that is not kubeshim: the last resort. */
 static char *path_kubectl(const char *self)
 {
     const char *path = getenv("PATH");
@@ -54,7 +82,7 @@ static char *path_kubectl(const char *self)
         char real[PATH_MAX];
         struct stat st;
         if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0 &&
-            realpath(cand, real) && (!self || strcmp(real, self) != 0))
+            realpath(cand, real) && (!self || strcmp(real, self) != 0) && !is_kubeshim(real))
             found = cand;
         else
             free(cand);
@@ -157,45 +185,33 @@ static void ca_bytes(const struct kconn *c, unsigned char **out, size_t *len)
 }
 
 /* Run the probe for conn; fill r's server fields. */
-static int probe_server(struct resolve *r, const struct kconn *conn, struct ks_err *e)
+static int probe_server(struct resolve *r, const struct probe_net *net, const struct kconn *conn,
+                        struct ks_err *e)
 {
-    struct kprobe_version pv;
-    struct kprobe_opts po = {r->set.probe_timeout_ms, 0};
-    int rc;
-    memset(&pv, 0, sizeof(pv));
-    if (conn->timeout_ms > 0 && conn->timeout_ms < po.timeout_ms)
-        po.timeout_ms = conn->timeout_ms;
-    if (po.timeout_ms <= 0)
-        po.timeout_ms = 1;
+    struct probe_result pr;
+    long timeout = r->set.probe_timeout_ms;
+    if (conn->timeout_ms > 0 && conn->timeout_ms < timeout)
+        timeout = conn->timeout_ms;
     setenv(RESOLVE_GUARD, "1", 1);
-    rc = kprobe_version_get(&pv, conn, &po, e);
+    int rc = net->version(&pr, conn, timeout, e);
     unsetenv(RESOLVE_GUARD);
-    r->requests += pv.requests ? pv.requests : 1;
-    if (rc == 0) {
-        if (!pv.raw || kver_from_info(&r->server, pv.raw, NULL) < 0) {
-            r->server =
-                (struct kver){pv.major, pv.minor, pv.patch < 0 ? 0 : pv.patch, pv.patch >= 0};
-        }
-        if (pv.git_version && strlen(pv.git_version) < sizeof(r->git_version) &&
-            !strchr(pv.git_version, '\n'))
-            snprintf(r->git_version, sizeof(r->git_version), "%s", pv.git_version);
-        else
-            snprintf(r->git_version, sizeof(r->git_version), "v%d.%d", r->server.major,
-                     r->server.minor);
-        r->have_server = true;
-        bprintf(r->probe, sizeof(r->probe), "probed %s%s", r->server_url,
-                pv.used_credentials ? " (anonymous request refused; retried with credentials)"
-                                    : "");
-    }
-    kprobe_version_release(&pv);
-    return rc;
+    r->requests += pr.requests;
+    if (rc < 0)
+        return rc;
+    r->server = pr.ver;
+    snprintf(r->git_version, sizeof(r->git_version), "%s", pr.git_version);
+    r->have_server = true;
+    bprintf(r->probe, sizeof(r->probe), "probed %s%s", r->server_url,
+            pr.used_credentials ? " (anonymous request refused; retried with credentials)" : "");
+    return 0;
 }
 
 /*
  * Find the server version: the cache, else one probe. Returns 0 with
  * r->have_server, 1 when no probe was possible or sensible (kubectl will
- * report a broken command line or kubeconfig itself: no warning), or -1 when
- * the probe failed (r->warning says why).
+ * report a broken command line or kubeconfig itself: no warning), 2 when a
+ * probe is needed and o->net is NULL, or -1 when the probe failed (fail
+ * says why).
  */
 static int server_version(struct resolve *r, int argc, char **argv, const struct resolve_opts *o,
                           char *fail, size_t nfail)
@@ -257,7 +273,12 @@ static int server_version(struct resolve *r, int argc, char **argv, const struct
                         : cached == 0 ? "cache stale"
                         : r->set.cache_ttl_s <= 0 ? "cache off"
                                                   : "cache miss";
-    if (probe_server(r, &conn, &err) < 0) {
+    if (!o->net) {
+        bprintf(r->probe, sizeof(r->probe), "%s; the probe needs the full program", state);
+        rc = 2;
+        goto done;
+    }
+    if (probe_server(r, o->net, &conn, &err) < 0) {
         bprintf(r->probe, sizeof(r->probe), "%s; probe failed: %s", state, err.msg);
         bprintf(fail, nfail, "cannot get the server version (%s)", err.msg);
         if (cached >= 0)
@@ -289,7 +310,8 @@ done:
 }
 
 /* No compatible binary: download the server's exact patch when allowed. */
-static char *try_download(struct resolve *r, const struct resolve_opts *o, char *why, size_t n)
+static char *try_download(struct resolve *r, const struct resolve_opts *o, char *why, size_t n,
+                          bool *delegate)
 {
     struct vcache_entry ent;
     time_t now = time(NULL);
@@ -311,13 +333,17 @@ static char *try_download(struct resolve *r, const struct resolve_opts *o, char 
         bprintf(why, n, "the download failed %llds ago", (long long)(now - ent.download_failed));
         return NULL;
     }
+    if (!o->net) {
+        *delegate = true;
+        return NULL;
+    }
     struct ks_err err = KS_ERR_INIT;
     char *dest = ks_asprintf("%s/bin", r->set.cache_dir);
     struct download_opts d = {r->set.mirror, dest, bins_goos_goarch(),
                               r->set.probe_timeout_ms > 1000 ? r->set.probe_timeout_ms : 1000,
                               (long)r->set.download_timeout_s * 1000};
     char *path = NULL;
-    if (download_kubectl(&path, &r->server, &d, &err) < 0) {
+    if (o->net->fetch(&path, &r->server, &d, &err) < 0) {
         bprintf(why, n, "download failed: %s", err.msg);
         if (r->cache_file && r->set.cache_ttl_s > 0) {
             memset(&ent, 0, sizeof(ent));
@@ -371,6 +397,8 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
 
     char fail[KS_ERR_MSG + PATH_MAX];
     int sv = server_version(r, argc, argv, o, fail, sizeof(fail));
+    if (sv == 2)
+        return ks_fail(e, KS_EDELEGATE, "the server version is not cached");
     if (sv != 0) {
         rc = choose_fallback(r, sv > 0 ? "server version unknown" : "probe failed", e);
         if (sv < 0 && rc == 0)
@@ -388,7 +416,10 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
         return 0;
     }
     char dwhy[KS_ERR_MSG + 32] = "";
-    char *dl = try_download(r, o, dwhy, sizeof(dwhy));
+    bool delegate = false;
+    char *dl = try_download(r, o, dwhy, sizeof(dwhy), &delegate);
+    if (delegate)
+        return ks_fail(e, KS_EDELEGATE, "a download is needed");
     if (dl) {
         r->chosen = dl;
         bprintf(r->reason, sizeof(r->reason), "downloaded kubectl %s for server %s",

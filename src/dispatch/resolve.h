@@ -14,9 +14,17 @@
 #include <stdbool.h>
 #include <time.h>
 
+struct probe_net;
+
 struct resolve_opts {
     bool refresh;  /* ignore a cached version (kubeshim which --refresh) */
     bool no_fetch; /* never download (kubeshim which: explain without side effects) */
+    /*
+     * The network (probe.h). NULL: offline resolution for the libcurl-free
+     * front end; when a probe or a download is needed, resolve_run() returns
+     * KS_EDELEGATE and the caller hands the command line to the full program.
+     */
+    const struct probe_net *net;
 };
 
 struct resolve {
@@ -41,11 +49,15 @@ struct resolve {
  * set, or a negative code when no kubectl can run (e.g. nothing compatible
  * and UseLatestIfNoCompatible = false, or no kubectl at all).
  * Ownership: release r with resolve_release() in every case.
- * Errors: KS_EINPUT (configuration), KS_ENOTFOUND (no kubectl to run).
+ * Errors: KS_EINPUT (configuration), KS_ENOTFOUND (no kubectl to run),
+ * KS_EDELEGATE (o->net is NULL and the network is needed).
  */
 int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_opts *o,
                 struct ks_err *e);
 
 void resolve_release(struct resolve *r);
+
+/* The marker string that identifies a kubeshim binary (see resolve.c). */
+extern const char resolve_marker[];
 
 #endif

@@ -9,34 +9,41 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* FNV-1a, 64 bits, continuing from h. */
+static unsigned long long fnv1a(unsigned long long h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
 char *vcache_path(const char *cache_dir, const char *server, const unsigned char *ca, size_t ca_len,
                   const char *tls_server_name)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    /*
+     * Two FNV-1a passes with different offsets over length-prefixed fields:
+     * 128 bits to tell a user's clusters apart. Not a security boundary (the
+     * directory is the user's own), and no libcrypto in the front end.
+     */
     const char *sni = tls_server_name ? tls_server_name : "";
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    /* Length-prefixed fields, so no two keys collide by concatenation. */
     size_t lens[3] = {strlen(server), ca_len, strlen(sni)};
-    EVP_DigestUpdate(ctx, lens, sizeof(lens));
-    EVP_DigestUpdate(ctx, server, lens[0]);
-    if (ca_len)
-        EVP_DigestUpdate(ctx, ca, ca_len);
-    EVP_DigestUpdate(ctx, sni, lens[2]);
-    EVP_DigestFinal_ex(ctx, md, &mdlen);
-    EVP_MD_CTX_free(ctx);
-    for (unsigned i = 0; i < mdlen && i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return ks_asprintf("%s/version/%s", cache_dir, hex);
+    unsigned long long h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    for (int i = 0; i < 2; i++) {
+        h[i] = fnv1a(h[i], lens, sizeof(lens));
+        h[i] = fnv1a(h[i], server, lens[0]);
+        h[i] = fnv1a(h[i], ca ? (const void *)ca : "", ca_len);
+        h[i] = fnv1a(h[i], sni, lens[2]);
+    }
+    return ks_asprintf("%s/version/%016llx%016llx", cache_dir, h[0], h[1]);
 }
 
 int vcache_get(struct vcache_entry *out, const char *path, int ttl, time_t now)

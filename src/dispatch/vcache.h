@@ -1,6 +1,6 @@
 /*
  * vcache.h: the per-cluster server-version cache. One small file per cluster
- * under <cache_dir>/version/, named by SHA-256 of (server URL, CA bytes,
+ * under <cache_dir>/version/, named by a 128-bit hash of (server URL, CA bytes,
  * TLS server name). An entry lives cache_ttl seconds.
  *
  * Invalidation. kubeshim execs kubectl, so it never sees kubectl's stderr

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# e2e.sh KUBESHIM PYTHON3: the dispatcher end to end. kubeshim is copied into
+# e2e.sh KUBESHIM PYTHON3 [FRONT]: the dispatcher end to end. kubeshim is copied into
 # a temp dir as `kubectl` beside stub kubectl.1.27..1.33 scripts (they print
 # their name, argv and stdin), with HOME, config paths, the system path and
-# the cache all inside the temp dir, against versrv.py on 127.0.0.1.
+# the cache all inside the temp dir, against versrv.py on 127.0.0.1. With
+# FRONT, the libcurl-free front end is `kubectl` and kubeshim sits beside it.
 set -u
 KS=${1:?kubeshim binary}
 PY=${2:-python3}
+FRONT=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/ks-dispatch-e2e.XXXXXX)
 SRV=
@@ -29,7 +31,7 @@ nreq() { grep -c ' /version' "$T/req.log" 2>/dev/null || true; }
 nerr() { wc -l < "$T/err"; }
 
 mkdir -p "$T/bin" "$T/home" "$T/sys" "$T/state" "$T/mirror" "$T/plug"
-cp "$KS" "$T/bin/kubectl"
+cp "${FRONT:-$KS}" "$T/bin/kubectl"
 cp "$KS" "$T/bin/kubeshim"
 for m in 27 28 29 30 31 32 33; do
     cat > "$T/bin/kubectl.1.$m" <<'STUB'
