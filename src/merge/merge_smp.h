@@ -41,4 +41,20 @@ int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
                    const json_t *current, const struct pmeta_type *schema, bool overwrite,
                    struct ks_err *e);
 
+/* Internal to the merge_smp* files: the diff of §3 with the flags of DiffOptions. */
+struct merge_smp_opts {
+    bool set_order;        /* SetElementOrder */
+    bool ignore_changes;   /* IgnoreChangesAndAdditions */
+    bool ignore_deletions; /* IgnoreDeletions */
+    bool build_retain;     /* BuildRetainKeysDirective */
+};
+
+/*
+ * diffMaps: the patch from original to modified (both objects or NULL).
+ * Ownership: *out gets a new reference.
+ */
+int merge_smp_diff(json_t **out, const json_t *original, const json_t *modified,
+                   const struct pmeta_type *schema, const struct merge_smp_opts *o,
+                   struct ks_err *e);
+
 #endif

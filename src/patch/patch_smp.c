@@ -476,3 +476,38 @@ int patch_smp_merge(json_t **out, const json_t *first, const json_t *second,
     json_decref(empty);
     return rc;
 }
+
+static int load_doc(json_t **out, const char *buf, size_t len, struct ks_err *e)
+{
+    struct ks_err ignore = KS_ERR_INIT;
+    *out = NULL;
+    if (!buf)
+        return 0;
+    /* PARITY: json.Unmarshal into a map: any failure is ErrBadJSONDoc */
+    if (gojson_loads(out, buf, len, &ignore) < 0 || !(json_is_object(*out) || json_is_null(*out))) {
+        json_decref(*out);
+        *out = NULL;
+        return ks_fail(e, KS_EINPUT, "invalid JSON document");
+    }
+    return 0;
+}
+
+int patch_smp_apply_bytes(char **out, const char *target, size_t target_len, const char *patch,
+                          size_t patch_len, const struct pmeta_type *schema, struct ks_err *e)
+{
+    json_t *t = NULL, *p = NULL, *res = NULL;
+    int rc;
+
+    *out = NULL;
+    if ((rc = load_doc(&t, target, target_len, e)) < 0 ||
+        (rc = load_doc(&p, patch, patch_len, e)) < 0 ||
+        (rc = patch_smp_apply(&res, t, p, schema, e)) < 0)
+        goto done;
+    if (!(*out = gojson_dumps(res)))
+        rc = ks_fail(e, KS_EINPUT, "json: unsupported value");
+done:
+    json_decref(t);
+    json_decref(p);
+    json_decref(res);
+    return rc;
+}

@@ -26,6 +26,17 @@ int patch_smp_apply(json_t **out, const json_t *target, const json_t *patch,
                     const struct pmeta_type *schema, struct ks_err *e);
 
 /*
+ * StrategicMergePatch on bytes: parse both documents as Go does (a NULL
+ * pointer counts as {}, the literal null too; anything else that is not a
+ * JSON object fails with `invalid JSON document`), apply, and serialise the
+ * result canonically (sorted keys, Go escaping).
+ * Ownership: *out is a new string (free()), or NULL on error.
+ * Errors: as patch_smp_apply.
+ */
+int patch_smp_apply_bytes(char **out, const char *target, size_t target_len, const char *patch,
+                          size_t patch_len, const struct pmeta_type *schema, struct ks_err *e);
+
+/*
  * Patch-merge mode (MergeStrategicMergeMapPatchUsingLookupPatchMeta with two
  * patches): merge second into first, keeping nulls, $retainKeys,
  * $setElementOrder and $deleteFromPrimitiveList members (§5.2).

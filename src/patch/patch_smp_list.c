@@ -220,6 +220,17 @@ done:
     return 0;
 }
 
+int patch_smp_list_sort(json_t **out, const json_t *items, const json_t *order,
+                        const char *merge_key, int kind, struct ks_err *e)
+{
+    struct patch_smp_util_index ix;
+    int rc;
+    index_list(&ix, order, merge_key, kind);
+    rc = sort_by_order(out, items, order, &ix, merge_key, kind, e);
+    patch_smp_util_index_free(&ix);
+    return rc;
+}
+
 /* partitionPrimitivesByPresentInList / partitionMapsByPresentInList. */
 static int partition(json_t **in, json_t **rest, const json_t *merged, const json_t *by,
                      const char *mk, struct ks_err *e)
@@ -341,7 +352,7 @@ int patch_smp_list_check_order(const json_t *pl, const json_t *order, const char
             json_array_append(nondel, v);
     }
     while (pi < json_array_size(nondel) && oi < json_array_size(order)) {
-        bool eq;
+        bool eq = false;
         const json_t *v = json_array_get(nondel, pi);
         if (json_is_object(v) && json_object_get(v, "$patch")) {
             pi++;

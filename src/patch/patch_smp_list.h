@@ -38,6 +38,15 @@ int patch_smp_list_reorder(json_t **out, const json_t *merged, const json_t *ord
                            const json_t *tl, const json_t *pl, const json_t *server_order,
                            const char *merge_key, struct ks_err *e);
 
+/*
+ * normalizeSliceOrder: items stably sorted by the position of their merge key
+ * (kind PATCH_SMP_UTIL_MAP) or value in order; for maps, elements carrying
+ * `$patch: delete` go last.
+ * Ownership: *out gets a new reference.
+ */
+int patch_smp_list_sort(json_t **out, const json_t *items, const json_t *order,
+                        const char *merge_key, int kind, struct ks_err *e);
+
 /* validatePatchWithSetOrderList: pl (NULL: absent) against order. */
 int patch_smp_list_check_order(const json_t *pl, const json_t *order, const char *merge_key,
                                struct ks_err *e);
