@@ -249,6 +249,28 @@ k get ns
 check "download: found in the cache next time (downloads off)" ran downloaded-1.40.2
 rm -f "$T/cache/bin/kubectl1.40.2"
 
+# Candidates: beside the invoked path (a symlink), beside the real executable,
+# kuberlr's ~/.kuberlr/<os>-<arch>/ and SystemPath; the policy from kuberlr.conf.
+mkdir -p "$T/link" "$T/home/.kuberlr/linux-$arch"
+ln -s "$T/bin/kubectl" "$T/link/kubectl"
+cp "$T/bin/kubectl.1.33" "$T/link/kubectl.1.34"
+cp "$T/bin/kubectl.1.33" "$T/home/.kuberlr/linux-$arch/kubectl1.35.1"
+cp "$T/bin/kubectl.1.33" "$T/sys/kubectl1.36"
+kl() { : > "$T/req.log"; "$T/link/kubectl" "$@" < /dev/null > "$T/out" 2> "$T/err"; }
+ver v1.34.1; kl get ns; check "beside the invoked symlink: kubectl.1.34" ran kubectl.1.34
+ver v1.30.1; kl get ns; check "beside the real executable: kubectl.1.30" ran kubectl.1.30
+ver v1.35.0; k get ns; check "kuberlr dir: kubectl1.35.1" ran kubectl1.35.1
+ver v1.36.3; k get ns; check "SystemPath: kubectl1.36" ran kubectl1.36
+printf '# kubeshim settings\n[kubeshim]\npolicy = "exact"\n' > "$T/home/.kuberlr/kuberlr.conf"
+ver v1.37.0; k get ns; check "exact policy from kuberlr.conf: no 1.36 for 1.37" ran kubectl1.36
+check "exact policy from kuberlr.conf: warned" grep -q 'exact policy' "$T/err"
+printf 'AllowDownload = maybe\n' > "$T/home/.kuberlr/kuberlr.conf"
+k get ns
+check "a broken kuberlr.conf: one line naming file and line" \
+    grep -qx "error: kubeshim: $T/home/.kuberlr/kuberlr.conf:1: invalid value \"maybe\"" "$T/err"
+check "a broken kuberlr.conf: exit 1" [ "$(cat "$T/rc")" = 1 ]
+rm -rf "$T/link" "$T/home/.kuberlr" "$T/sys/kubectl1.36"
+
 # KUBESHIM_KUBECTL forces a binary; which explains.
 ver v1.30.2
 KUBESHIM_KUBECTL="$T/bin/kubectl.1.28" k get ns; check "KUBESHIM_KUBECTL" ran kubectl.1.28
