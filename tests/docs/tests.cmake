@@ -1,0 +1,7 @@
+# Documents: the YAML reader, manifest streams and the YAML writer (src/base).
+ks_test_program(docs_tool ${CMAKE_CURRENT_LIST_DIR}/docs_tool.c MODULES ks_base)
+
+# Manifests read as kubectl reads them (expected files recorded from kubectl 1.33).
+ks_test_program(test_docs_read ${CMAKE_CURRENT_LIST_DIR}/test_docs_read.c MODULES ks_base)
+add_test(NAME docs.read COMMAND test_docs_read ${CMAKE_SOURCE_DIR}/fixtures/docs/read)
+set_tests_properties(docs.read PROPERTIES LABELS "docs;unit")
