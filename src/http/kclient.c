@@ -232,8 +232,11 @@ static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
         r->warnings = ks_realloc(r->warnings, (r->n_warnings + 1) * sizeof(char *));
         r->warnings[r->n_warnings++] = kclient_warning_text(v, vl);
     }
-    if (call->c->conn->verbosity >= 7)
+    if (call->c->conn->verbosity >= 7) {
+        while (len && (ptr[len - 1] == ' ' || ptr[len - 1] == '\t'))
+            len--;
         strbuf_addf(&call->resp_hdrs, "\t%.*s\n", (int)len, ptr);
+    }
     return size * n;
 }
 
@@ -511,6 +514,26 @@ static int kclient_prepare(struct kclient_call *call, const struct kclient_req *
     return 0;
 }
 
+char *kclient_go_duration(long ms)
+{
+    if (ms < 1000)
+        return ks_asprintf("%ldms", ms);
+    long h = ms / 3600000, m = ms / 60000 % 60, sec = ms / 1000 % 60, frac = ms % 1000;
+    char s[32];
+    if (frac) {
+        int n = snprintf(s, sizeof(s), "%ld.%03ld", sec, frac);
+        while (n > 0 && s[n - 1] == '0')
+            s[--n] = '\0';
+    } else {
+        snprintf(s, sizeof(s), "%ld", sec);
+    }
+    if (h)
+        return ks_asprintf("%ldh%ldm%ss", h, m, s);
+    if (m)
+        return ks_asprintf("%ldm%ss", m, s);
+    return ks_asprintf("%ss", s);
+}
+
 int kclient_submit(struct kclient *c, const struct kclient_req *req, kclient_done_fn done,
                    void *arg, struct ks_err *e)
 {
@@ -520,6 +543,14 @@ int kclient_submit(struct kclient *c, const struct kclient_req *req, kclient_don
     call->c = c;
     call->method = ks_strdup(req->method);
     call->url = ks_asprintf("%s%s%s", c->base, req->path[0] == '/' ? "" : "/", req->path);
+    if (c->conn->timeout_ms > 0 && !strstr(req->path, "?timeout=") &&
+        !strstr(req->path, "&timeout=")) {
+        char *d = kclient_go_duration(c->conn->timeout_ms);
+        char *u = ks_asprintf("%s%ctimeout=%s", call->url, strchr(req->path, '?') ? '&' : '?', d);
+        free(call->url);
+        call->url = u;
+        free(d);
+    }
     if (req->body) {
         call->body = ks_malloc(req->body_len + 1);
         memcpy(call->body, req->body, req->body_len);

@@ -85,6 +85,8 @@ const struct kconn *kclient_conn_get(const struct kclient *c);
 
 /*
  * Queue a request; done(c, resp, arg) runs from kclient_run() when it ends.
+ * With --request-timeout (conn->timeout_ms > 0), "timeout=<d>" is appended to
+ * the query unless the path already carries one, as client-go does.
  * Any number may be queued (hundreds run concurrently over the pool).
  * Errors: KS_EUSAGE for a request without method or path.
  */
@@ -109,6 +111,13 @@ int kclient_do(struct kclient *c, const struct kclient_req *req, struct kclient_
                struct ks_err *e);
 
 void kclient_resp_release(struct kclient_resp *resp);
+
+/*
+ * A duration as Go's time.Duration.String() writes it ("1s", "1m30s", "500ms"):
+ * the value of the "timeout" query parameter client-go adds to every request
+ * when --request-timeout is set. Ownership: caller frees.
+ */
+char *kclient_go_duration(long ms);
 
 /* Number of requests sent so far (for tests and benchmarks). */
 unsigned long kclient_request_count(const struct kclient *c);

@@ -345,6 +345,13 @@ static int kdisc_parse(json_t **out, const struct kclient_resp *r, const char *w
     return 0;
 }
 
+/* PARITY: discovery requests carry ?timeout=32s, or the --request-timeout. */
+static char *kdisc_timeout(const struct kdisc *d)
+{
+    long ms = kclient_conn_get(d->c)->timeout_ms;
+    return ms > 0 ? kclient_go_duration(ms) : ks_strdup("32s");
+}
+
 /* Legacy: /api gives APIVersions, /apis APIGroupList; then every group-version's list. */
 static int kdisc_legacy(struct kdisc *d, const json_t *api, const json_t *apis, struct ks_err *e)
 {
@@ -373,7 +380,9 @@ static int kdisc_legacy(struct kdisc *d, const json_t *api, const json_t *apis, 
             const char *gv = json_string_value(json_object_get(v, "groupVersion"));
             if (!gv)
                 continue;
-            char *path = ks_asprintf("/%s/%s?timeout=32s", strchr(gv, '/') ? "apis" : "api", gv);
+            char *t = kdisc_timeout(d);
+            char *path = ks_asprintf("/%s/%s?timeout=%s", strchr(gv, '/') ? "apis" : "api", gv, t);
+            free(t);
             struct kclient_req req = {.method = "GET", .path = path};
             fs[n].gv = ks_strdup(gv);
             kclient_submit(d->c, &req, kdisc_fetch_done, &fs[n], NULL);
@@ -401,15 +410,20 @@ static int kdisc_fetch(struct kdisc *d, struct ks_err *e)
     json_t *api = NULL, *apis = NULL;
     int rc;
     memset(f, 0, sizeof(f));
-    struct kclient_req r1 = {.method = "GET", .path = "/api?timeout=32s", .accept = KDISC_ACCEPT};
-    struct kclient_req r2 = {.method = "GET", .path = "/apis?timeout=32s", .accept = KDISC_ACCEPT};
+    char *t = kdisc_timeout(d);
+    char *p1 = ks_asprintf("/api?timeout=%s", t), *p2 = ks_asprintf("/apis?timeout=%s", t);
+    struct kclient_req r1 = {.method = "GET", .path = p1, .accept = KDISC_ACCEPT};
+    struct kclient_req r2 = {.method = "GET", .path = p2, .accept = KDISC_ACCEPT};
     kclient_submit(d->c, &r1, kdisc_fetch_done, &f[0], NULL);
     kclient_submit(d->c, &r2, kdisc_fetch_done, &f[1], NULL);
+    free(t);
+    free(p1);
+    free(p2);
     d->requests += 2;
     if ((rc = kclient_run(d->c, e)) < 0)
         goto done;
-    if (f[0].resp.status == 0) {
-        rc = ks_fail(e, KS_EHTTP, "%s", f[0].resp.err.msg);
+    if (f[0].resp.status == 0 || f[1].resp.status == 0) {
+        rc = kstatus_fail(e, f[0].resp.status == 0 ? &f[0].resp : &f[1].resp);
         goto done;
     }
     if ((rc = kdisc_parse(&api, &f[0].resp, "current server API group list", e)) < 0 ||

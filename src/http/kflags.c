@@ -132,7 +132,7 @@ int kflags_parse(struct kflags *f, int argc, char **argv, struct ks_err *e)
         const char *a = argv[i];
         const struct kflags_def *d = NULL;
         const char *val = NULL;
-        char flagname[64];
+        char flagname[80], missing[80];
         if (strcmp(a, "--") == 0)
             break;
         if (a[0] != '-' || a[1] == '\0')
@@ -148,6 +148,7 @@ int kflags_parse(struct kflags *f, int argc, char **argv, struct ks_err *e)
                 continue;
             }
             snprintf(flagname, sizeof(flagname), "--%s", d->name);
+            snprintf(missing, sizeof(missing), "--%s", d->name);
             if (eq)
                 val = eq + 1;
             else if (d->kind == KF_BOOL)
@@ -156,7 +157,7 @@ int kflags_parse(struct kflags *f, int argc, char **argv, struct ks_err *e)
             d = kflags_find_short(a[1]);
             if (!d)
                 continue;
-            snprintf(flagname, sizeof(flagname), "-%c", a[1]);
+            snprintf(missing, sizeof(missing), "'%c' in -%c", a[1], a[1]);
             if (a[2] == '=')
                 val = a + 3;
             else if (a[2])
@@ -164,9 +165,14 @@ int kflags_parse(struct kflags *f, int argc, char **argv, struct ks_err *e)
         }
         if (!val) {
             if (i + 1 >= argc)
-                return ks_fail(e, KS_EUSAGE, "flag needs an argument: %s", flagname);
+                return ks_fail(e, KS_EUSAGE, "flag needs an argument: %s", missing);
             val = argv[++i];
         }
+        /* pflag names a flag with a shorthand "-v, --v" in its errors */
+        if (d->shorthand)
+            snprintf(flagname, sizeof(flagname), "-%c, --%s", d->shorthand, d->name);
+        else
+            snprintf(flagname, sizeof(flagname), "--%s", d->name);
         if (kflags_set(f, d, flagname, val, e) < 0)
             return e ? e->code : KS_EUSAGE;
     }

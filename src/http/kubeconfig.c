@@ -228,6 +228,73 @@ static bool kubeconfig_is_https(const char *server)
     return server && strncmp(server, "https://", 8) == 0;
 }
 
+static bool kubeconfig_flag(const char *v)
+{
+    return v && *v;
+}
+
+static void kubeconfig_check_file(struct strbuf *errs, int *n, const char *file, const char *what,
+                                  const char *name)
+{
+    if (file && access(file, R_OK) < 0) {
+        strbuf_addf(errs, "\n* unable to read %s %s for %s due to open %s: %s", what, file, name,
+                    file, errno == ENOENT ? "no such file or directory" : strerror(errno));
+        (*n)++;
+    }
+}
+
+/*
+ * PARITY: clientcmd validation.go (validateAuthInfo, then validateClusterInfo). One
+ * error is returned as it is (kubectl prints "error: ..."); several become
+ * errConfigurationInvalid, printed "Error in configuration: " + "\n* " items.
+ * NEEDSWORK: a long list is cut at KS_ERR_MSG bytes.
+ */
+static int kubeconfig_validate(const struct kconn *out, const json_t *user, const json_t *cluster,
+                               const struct kflags *f, struct ks_err *e)
+{
+    struct strbuf errs = STRBUF_INIT;
+    int n = 0;
+    const char *un = out->user_name ? out->user_name : "";
+    const char *cn = out->cluster_name ? out->cluster_name : "";
+    bool cert_file =
+        kubeconfig_flag(f->client_certificate) || kubeconfig_str(user, "client-certificate");
+    bool key_file = kubeconfig_flag(f->client_key) || kubeconfig_str(user, "client-key");
+    if (user || kubeconfig_flag(f->client_certificate) || kubeconfig_flag(f->client_key)) {
+        if (cert_file && kubeconfig_str(user, "client-certificate-data")) {
+            strbuf_addf(&errs,
+                        "\n* client-cert-data and client-cert are both specified for %s. "
+                        "client-cert-data will override.",
+                        un);
+            n++;
+        }
+        if (key_file && kubeconfig_str(user, "client-key-data")) {
+            strbuf_addf(&errs,
+                        "\n* client-key-data and client-key are both specified for %s; "
+                        "client-key-data will override",
+                        un);
+            n++;
+        }
+        kubeconfig_check_file(&errs, &n, out->cert_file, "client-cert", un);
+        kubeconfig_check_file(&errs, &n, out->key_file, "client-key", un);
+    }
+    if (out->ca_file && out->ca_data) {
+        strbuf_addf(&errs,
+                    "\n* certificate-authority-data and certificate-authority are both specified "
+                    "for %s. certificate-authority-data will override.",
+                    cn);
+        n++;
+    } else if (cluster || kubeconfig_flag(f->certificate_authority)) {
+        kubeconfig_check_file(&errs, &n, out->ca_file, "certificate-authority", cn);
+    }
+    int rc = 0;
+    if (n == 1)
+        rc = ks_fail(e, KS_EINPUT, "%s", errs.buf + 3);
+    else if (n > 1)
+        rc = ks_fail(e, KS_EINPUT, "Error in configuration: %s", errs.buf);
+    strbuf_release(&errs);
+    return rc;
+}
+
 int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const struct kflags *f,
                        struct ks_err *e)
 {
@@ -295,7 +362,9 @@ int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const str
     if (f->insecure_skip_tls_verify >= 0)
         out->insecure = f->insecure_skip_tls_verify == 1;
     if (f->certificate_authority && *f->certificate_authority) {
+        /* PARITY: a --certificate-authority override also resets insecure and the CA data */
         out->ca_file = ks_strdup(f->certificate_authority);
+        out->insecure = f->insecure_skip_tls_verify == 1;
     } else if (!(f->insecure_skip_tls_verify == 1)) {
         out->ca_file = kubeconfig_path(cluster, cluster, "certificate-authority", false);
         if ((rc = kubeconfig_data(&out->ca_data, &out->ca_len, cluster,
@@ -307,19 +376,21 @@ int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const str
         json_object_del(out->cluster, "LocationOfOrigin");
     }
 
+    out->cert_file = kubeconfig_flag(f->client_certificate)
+                         ? ks_strdup(f->client_certificate)
+                         : kubeconfig_path(user, user, "client-certificate", false);
+    out->key_file = kubeconfig_flag(f->client_key)
+                        ? ks_strdup(f->client_key)
+                        : kubeconfig_path(user, user, "client-key", false);
+    if ((rc = kubeconfig_validate(out, user, cluster, f, e)) < 0)
+        goto fail;
+
     /* PARITY: client-go reads the user's credentials only for TLS transports. */
-    if (kubeconfig_is_https(out->server)) {
-        const char *cc = f->client_certificate && *f->client_certificate
-                             ? f->client_certificate
-                             : kubeconfig_str(user, "client-certificate");
-        const char *ck =
-            f->client_key && *f->client_key ? f->client_key : kubeconfig_str(user, "client-key");
-        out->cert_file = f->client_certificate && *f->client_certificate
-                             ? ks_strdup(cc)
-                             : kubeconfig_path(user, user, "client-certificate", false);
-        out->key_file = f->client_key && *f->client_key
-                            ? ks_strdup(ck)
-                            : kubeconfig_path(user, user, "client-key", false);
+    if (!kubeconfig_is_https(out->server)) {
+        free(out->cert_file);
+        free(out->key_file);
+        out->cert_file = out->key_file = NULL;
+    } else {
         if (!(f->client_certificate && *f->client_certificate) &&
             (rc = kubeconfig_data(&out->cert_data, &out->cert_len, user, "client-certificate-data",
                                   e)) < 0)
