@@ -5,8 +5,10 @@
 # dispatcher (/usr/bin/kubectl) the same way, in one run, against the oracle's
 # FRONT is the libcurl-free front end (tests/dispatch/front_main.c, built as
 # kubeshim_front), measured installed as kubectl with kubeshim beside it.
-# fake API server on 127.0.0.1 reporting v1.33.1. Uses hyperfine when present,
-# else an interleaved loop timed with date +%s%N. Results: bench/dispatch.md.
+# fake API server on 127.0.0.1 reporting v1.33.1. The commands are timed
+# interleaved (bench/dispatch_timing.py: shuffled rounds, medians), which a
+# busy shared machine needs; the overhead alone with hyperfine when present.
+# Results: bench/dispatch.md.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 KS=${1:-$HERE/../build/kubeshim}
@@ -55,27 +57,33 @@ fwarm="$T/fbin/kubectl get ns"
 fcold="env KUBESHIM_CACHE_TTL=0 $T/fbin/kubectl get ns"
 google="/usr/bin/kubectl get ns"
 
+echo "## kubectl get ns, $RUNS interleaved rounds (bench/dispatch_timing.py)"
+python3 "$HERE/dispatch_timing.py" "$RUNS" "kubectl.1.33 direct=$direct" \
+    "front + kubeshim, warm cache=$fwarm" "front + kubeshim, cold cache=$fcold" \
+    "kubeshim alone, warm cache=$warm" "kubeshim alone, cold cache=$cold" \
+    "google dispatcher (/usr/bin/kubectl)=$google"
+
+# The dispatch overhead alone: kubectl.1.33 replaced by /bin/true.
+mkdir -p "$T/tbin" "$T/tfbin"
+cp "$KS" "$T/tbin/kubectl"
+cp "$FRONT" "$T/tfbin/kubectl"
+cp "$KS" "$T/tfbin/kubeshim"
+cp /bin/true "$T/tbin/kubectl.1.33"
+cp /bin/true "$T/tfbin/kubectl.1.33"
+"$T/tbin/kubectl" get ns
+echo
+echo "## the overhead alone: kubectl.1.33 is /bin/true, warm cache"
 if command -v hyperfine > /dev/null; then
-    hyperfine -N --warmup 5 --runs "$RUNS" --export-markdown "$T/result.md" \
-        -n "kubectl.1.33 direct" "$direct" \
-        -n "front + kubeshim, warm cache" "$fwarm" -n "front + kubeshim, cold cache" "$fcold" \
-        -n "kubeshim alone, warm cache" "$warm" -n "kubeshim alone, cold cache" "$cold" \
-        -n "google dispatcher" "$google" -n "env true (cost of env in the cold rows)" "env true" 2>&1
-    cat "$T/result.md"
+    hyperfine -N --warmup 20 --runs $((RUNS * 10)) --export-markdown "$T/true.md" \
+        -n "true direct" "$T/tbin/kubectl.1.33 get ns" \
+        -n "front -> true" "$T/tfbin/kubectl get ns" \
+        -n "kubeshim -> true" "$T/tbin/kubectl get ns" > /dev/null 2>&1
+    cat "$T/true.md"
 else
-    declare -A sum
-    names=(direct fwarm fcold warm cold google)
-    for i in $(seq "$RUNS"); do
-        for n in "${names[@]}"; do
-            cmd=${!n}
-            t0=$(date +%s%N); $cmd > /dev/null; t1=$(date +%s%N)
-            sum[$n]=$(( ${sum[$n]:-0} + t1 - t0 ))
-        done
-    done
-    for n in "${names[@]}"; do
-        echo "$n: $(( sum[$n] / RUNS / 1000 )) us mean"
-    done
+    python3 "$HERE/dispatch_timing.py" $((RUNS * 10)) "true direct=$T/tbin/kubectl.1.33 get ns" \
+        "front -> true=$T/tfbin/kubectl get ns" "kubeshim -> true=$T/tbin/kubectl get ns"
 fi
+echo
 # Requests per command: direct vs warm kubeshim (no /version) vs cold (one /version).
 for n in direct fwarm fcold warm cold google; do
     : > "$T/req.log"

@@ -11,6 +11,8 @@
 #include "dispatch/resolve.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +47,12 @@ static int exec_full(char **argv)
             full = ks_asprintf("%.*s/kubeshim", (int)(slash - self), self);
         free(self);
     }
-    if (!full) {
-        fprintf(stderr, "error: kubeshim: cannot find the kubeshim program\n");
+    char *self = bins_self_path(), real[PATH_MAX];
+    bool loops = self && full && realpath(full, real) && strcmp(real, self) == 0;
+    free(self);
+    if (!full || loops) {
+        fprintf(stderr, "error: kubeshim: cannot find the kubeshim program beside %s\n", argv[0]);
+        free(full);
         return 1;
     }
     execve(full, argv, environ);

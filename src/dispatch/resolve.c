@@ -129,8 +129,7 @@ static void set_warning(struct resolve *r, const char *detail)
     r->warning = strbuf_detach(&sb, NULL);
 }
 
-/* True when a kubeconfig path is not a regular file (a pipe, /dev/stdin): reading it would consume
- * it. */
+/* A kubeconfig that is not a regular file (a pipe, /dev/stdin): reading it would consume it. */
 static bool is_stream(const char *path)
 {
     struct stat st;
@@ -233,7 +232,7 @@ static int server_version(struct resolve *r, int argc, char **argv, const struct
         goto done;
     }
     if ((stream = streamed_kubeconfig(&f)) != NULL) {
-        /* PARITY: fixes kubectl#1759: reading a pipe would leave kubectl an empty config. */
+        /* Reading a pipe would leave kubectl an empty config (kubernetes/kubectl#1759). */
         bprintf(r->probe, sizeof(r->probe), "not probed: kubeconfig %s is a stream", stream);
         rc = -1;
         bprintf(fail, nfail, "kubeconfig %s is a pipe, not probing the server", stream);
