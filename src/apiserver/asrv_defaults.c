@@ -284,7 +284,8 @@ static void secret(json_t *obj)
 
 static void namespace(json_t *obj)
 {
-    sd(obj, "spec", json_pack("{s:[s]}", "finalizers", "kubernetes"));
+    /* PARITY: the namespace strategy's PrepareForCreate adds the kubernetes finalizer */
+    sd(sub_make(obj, "spec"), "finalizers", json_pack("[s]", "kubernetes"));
     sd(obj, "status", json_pack("{s:s}", "phase", "Active"));
     json_t *md = sub_make(obj, "metadata");
     json_t *labels = sub_make(md, "labels");

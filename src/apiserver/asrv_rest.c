@@ -7,6 +7,7 @@
 #include "apiserver/asrv_rest.h"
 
 #include "apiserver/asrv_patch.h"
+#include "apiserver/asrv_proto.h"
 #include "apiserver/asrv_select.h"
 #include "apiserver/asrv_status.h"
 #include "base/gojson.h"
@@ -67,11 +68,17 @@ json_t *asrv_rest_decode(const struct asrv_req *q, struct asrv_resp *r)
     struct ks_err e = KS_ERR_INIT;
     int rc;
     if (strstr(q->content_type, "protobuf")) {
-        asrv_status_fail(r, 415, "UnsupportedMediaType",
-                         "the body of the request was in an unknown format - accepted media types "
-                         "include: application/json, application/yaml",
-                         NULL);
-        return NULL;
+        /* NEEDSWORK: only the kinds kubectl create sends for ConfigMaps, Secrets, Namespaces, ...
+         */
+        if (asrv_proto_decode(&v, q->body, q->body_len, &e) < 0) {
+            char *m = ks_asprintf("the body of the request was in an unknown format - accepted "
+                                  "media types include: application/json, application/yaml (%s)",
+                                  e.msg);
+            asrv_status_fail(r, 415, "UnsupportedMediaType", m, NULL);
+            free(m);
+            return NULL;
+        }
+        return v;
     }
     if (strstr(q->content_type, "yaml"))
         rc = yamlin_load(&v, q->body, q->body_len, "body", NULL, &e);

@@ -1,0 +1,14 @@
+# kubeshim-apiserver: unit tests of its pure parts, and end-to-end runs of
+# real kubectl 1.27 and 1.33 against it (skipped, exit 77, without kubectl).
+set(KS_AS_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(KS_AS_FIXTURES ${CMAKE_SOURCE_DIR}/fixtures/apiserver)
+
+if(TARGET kubeshim-apiserver)
+    foreach(v 1.27 1.33)
+        add_test(NAME apiserver.e2e.kubectl-${v}
+                 COMMAND bash ${KS_AS_DIR}/e2e_kubectl.sh $<TARGET_FILE:kubeshim-apiserver>
+                         ${KS_KUBECTL_DIR} ${v} ${KS_AS_FIXTURES}/e2e "${KS_PYTHON3}")
+        set_tests_properties(apiserver.e2e.kubectl-${v} PROPERTIES LABELS e2e
+                             SKIP_RETURN_CODE 77 TIMEOUT 240)
+    endforeach()
+endif()
