@@ -39,3 +39,7 @@ endif()
 add_test(NAME convert.cli COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/cli.sh $<TARGET_FILE:kubeshim>
                                   ${CMAKE_SOURCE_DIR}/fixtures/convert/cli)
 set_tests_properties(convert.cli PROPERTIES LABELS "convert;e2e")
+
+# Every rule over arbitrary JSON (seeds: the golden inputs); replayed in every ctest run.
+ks_fuzz_target(fuzz_convert ${CMAKE_CURRENT_LIST_DIR}/fuzz_convert.c
+               ${CMAKE_SOURCE_DIR}/fixtures/convert/fuzz-seeds MODULES ks_base ks_convert)
