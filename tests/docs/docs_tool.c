@@ -4,6 +4,10 @@
  *   docs_tool load FILE   every object of the manifest, one compact JSON a line;
  *                         on error the objects before it, then "error: MSG", exit 1
  *   docs_tool yaml FILE   each object written as YAML (yamlout), "---" between
+ *   docs_tool lastapplied FILE CTXNS KIND/NAME=0|1...
+ *                         the last-applied annotation kubectl computes for the
+ *                         listed objects (=1: namespaced, namespace defaulted to
+ *                         CTXNS), one "KIND/NAME<TAB>JSON string" line each
  */
 #include "base/gojson.h"
 #include "base/ks.h"
@@ -13,6 +17,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/* PARITY: smp-semantics.md 7.2 (kubectl apply's GetModifiedConfiguration). */
+static char *last_applied(const json_t *obj, const char *ns, int namespaced)
+{
+    json_t *o = json_deep_copy(obj);
+    json_t *md = json_object_get(o, "metadata");
+    if (!json_is_object(md)) {
+        md = json_object();
+        json_object_set_new(o, "metadata", md);
+    }
+    json_t *ann = json_object_get(md, "annotations");
+    ann = json_is_object(ann) ? json_deep_copy(ann) : json_object();
+    json_object_del(ann, LAST_APPLIED);
+    json_object_set_new(md, "annotations", ann);
+    const char *cur = json_string_value(json_object_get(md, "namespace"));
+    if (namespaced && (!cur || !*cur))
+        json_object_set_new(md, "namespace", json_string(ns));
+    struct strbuf sb = STRBUF_INIT;
+    struct ks_err e = KS_ERR_INIT;
+    if (gojson_write(&sb, o, &e))
+        strbuf_addf(&sb, "<%s>", e.msg);
+    strbuf_addch(&sb, '\n');
+    json_decref(o);
+    return strbuf_detach(&sb, NULL);
+}
+
+static int cmd_lastapplied(struct manifest *m, int argc, char **argv)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const json_t *o = m->objs[i].obj;
+        const char *kind = json_string_value(json_object_get(o, "kind"));
+        const char *name =
+            json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
+        char *id = ks_asprintf("%s/%s", kind ? kind : "", name ? name : "");
+        for (int a = 4; a < argc; a++) {
+            size_t n = strlen(id);
+            if (strncmp(argv[a], id, n) == 0 && argv[a][n] == '=') {
+                char *ann = last_applied(o, argv[3], argv[a][n + 1] == '1');
+                struct strbuf sb = STRBUF_INIT;
+                gojson_write_string(&sb, ann, strlen(ann));
+                printf("%s\t%s\n", id, sb.buf);
+                strbuf_release(&sb);
+                free(ann);
+                break;
+            }
+        }
+        free(id);
+    }
+    return 0;
+}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -31,8 +87,8 @@ static char *slurp(const char *path, size_t *len)
 int main(int argc, char **argv)
 {
     ks_alloc_install();
-    if (argc != 3) {
-        fprintf(stderr, "usage: docs_tool load|yaml FILE\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: docs_tool load|yaml|lastapplied FILE ...\n");
         return 2;
     }
     size_t len;
@@ -45,6 +101,15 @@ int main(int argc, char **argv)
     struct manifest m = MANIFEST_INIT;
     struct ks_err e = KS_ERR_INIT;
     int rc = manifest_load(&m, buf, len, name, NULL, &e);
+    if (strcmp(argv[1], "lastapplied") == 0 && argc >= 4) {
+        if (rc)
+            printf("error: %s\n", e.msg);
+        else
+            cmd_lastapplied(&m, argc, argv);
+        manifest_release(&m);
+        free(buf);
+        return rc ? 1 : 0;
+    }
     for (size_t i = 0; i < m.n; i++) {
         struct strbuf sb = STRBUF_INIT;
         struct ks_err we = KS_ERR_INIT;

@@ -5,3 +5,14 @@ ks_test_program(docs_tool ${CMAKE_CURRENT_LIST_DIR}/docs_tool.c MODULES ks_base)
 ks_test_program(test_docs_read ${CMAKE_CURRENT_LIST_DIR}/test_docs_read.c MODULES ks_base)
 add_test(NAME docs.read COMMAND test_docs_read ${CMAKE_SOURCE_DIR}/fixtures/docs/read)
 set_tests_properties(docs.read PROPERTIES LABELS "docs;unit")
+
+# Must-show 2 of issue 2: the last-applied bytes kubectl sent, for every golden case
+# (the shared corpus and our own recorded cases).
+if(KS_PYTHON3)
+    add_test(NAME docs.kubectl-golden.lastapplied
+             COMMAND ${KS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/golden_lastapplied.py
+                     $<TARGET_FILE:docs_tool> ${KS_SHARED_DIR}/corpus/kubectl-golden
+                     ${CMAKE_SOURCE_DIR}/fixtures/kubectl-golden)
+    set_tests_properties(docs.kubectl-golden.lastapplied PROPERTIES LABELS "docs;kubectl-golden"
+                         SKIP_RETURN_CODE 77)
+endif()
