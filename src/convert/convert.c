@@ -193,6 +193,30 @@ int convert_object(json_t **out, const json_t *obj, const char *target_gv, struc
     return convert_path_apply(out, obj, &p, e);
 }
 
+int convert_to_served(json_t **out, char **warning, const json_t *obj, convert_served_fn served,
+                      void *ctx, struct ks_err *e)
+{
+    *out = NULL;
+    *warning = NULL;
+    const char *gv = json_string_value(json_object_get(obj, "apiVersion"));
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    if (!json_is_object(obj) || !gv || !*gv || !kind || !*kind)
+        return ks_fail(e, KS_EINPUT, "object has no apiVersion and kind");
+    if (served(gv, kind, ctx))
+        return 0;
+    const char *name = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+    int rc = convert_check_removed(gv, kind, name, e);
+    if (rc)
+        return rc;
+    struct convert_path p;
+    if ((rc = convert_path_to_served(&p, gv, kind, served, ctx, e)))
+        return rc;
+    if ((rc = convert_path_apply(out, obj, &p, e)))
+        return rc;
+    *warning = convert_warning(obj, &p);
+    return 0;
+}
+
 char *convert_warning(const json_t *obj, const struct convert_path *p)
 {
     struct strbuf sb = STRBUF_INIT;

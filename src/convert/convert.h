@@ -24,17 +24,21 @@
  * owning only the fields its author wrote. Down rules (newer -> older) do the
  * same the other way round.
  *
- * Integration with apply/diff (the lead):
+ * Integration with apply/diff (the lead), one call per manifest object:
  *
- *     struct convert_path p;
- *     if (!served(gv, kind)) {
- *         if (opts.convert_never)  -> kubectl's "no matches for kind" error
- *         rc = convert_path_to_served(&p, gv, kind, served_fn, ctx, &e);
- *         if (rc == 0) {
- *             convert_path_apply(&conv, obj, &p, &e);
- *             msg = convert_warning(obj, &p);  // print "Warning: ...\n" to stderr
- *         }   // rc KS_EINVALID: no successor (PodSecurityPolicy); KS_ENOTFOUND: no rule
- *     }
+ *     json_t *conv = NULL; char *warn = NULL;
+ *     rc = convert_to_served(&conv, &warn, obj, served_fn, ctx, &e);
+ *     rc == 0 && !conv:  obj's own version is served: use obj
+ *     rc == 0 && conv:   use conv (also for the last-applied annotation);
+ *                        fprintf(stderr, "Warning: %s\n", warn)
+ *     rc == KS_ENOTFOUND: no rule reaches a served version: print kubectl's
+ *                        error, convert_no_match_error(...)
+ *     rc == KS_EINVALID: no successor (PodSecurityPolicy) or a field the
+ *                        target requires; e.msg names object and field
+ *     --convert=never: skip the call; unserved -> convert_no_match_error().
+ *
+ * The steps are public too: convert_path_to_served, convert_path_apply,
+ * convert_warning.
  *
  * Ownership: objects passed in are borrowed and never modified; converted
  * objects are new references (deep copies) owned by the caller.
@@ -118,6 +122,17 @@ int convert_path_apply(json_t **out, const json_t *obj, const struct convert_pat
  * Errors: KS_EINPUT when obj has no apiVersion or kind; as above.
  */
 int convert_object(json_t **out, const json_t *obj, const char *target_gv, struct ks_err *e);
+
+/*
+ * apply/diff in one call. When served(obj's apiVersion, kind): 0, *out and
+ * *warning NULL. Otherwise convert obj along convert_path_to_served.
+ * Ownership: *out gets a new reference and *warning a string to free (the
+ * convert_warning text), both NULL on error or when nothing was converted.
+ * Errors: KS_EINPUT (no apiVersion/kind), KS_ENOTFOUND (no rule reaches a
+ * served version), KS_EINVALID (no successor; a rule's refusal).
+ */
+int convert_to_served(json_t **out, char **warning, const json_t *obj, convert_served_fn served,
+                      void *ctx, struct ks_err *e);
 
 /*
  * KS_EINVALID with `<apiVersion> <Kind> "<name>" has no successor: <why>`

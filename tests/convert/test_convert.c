@@ -166,6 +166,41 @@ static void test_messages(void)
     free(m);
 }
 
+static void test_to_served(void)
+{
+    struct ks_err e = KS_ERR_INIT;
+    const char *modern[] = {"apps/v1", "networking.k8s.io/v1", NULL};
+    json_t *d = obj("{\"apiVersion\":\"extensions/v1beta1\",\"kind\":\"Deployment\","
+                    "\"metadata\":{\"name\":\"web\"},\"spec\":{\"template\":{\"metadata\":"
+                    "{\"labels\":{\"app\":\"web\"}}}}}");
+    json_t *before = json_deep_copy(d), *out = NULL;
+    char *warn = NULL;
+    KT_CHECK_INT(convert_to_served(&out, &warn, d, served_in, (void *)modern, &e), 0);
+    KT_CHECK(out && gojson_equal(before, d));
+    KT_CHECK_STR(json_string_value(json_object_get(out, "apiVersion")), "apps/v1");
+    KT_CHECK_STR(warn, "extensions/v1beta1 Deployment \"web\" converted to apps/v1; update the "
+                       "manifest");
+    json_decref(out);
+    free(warn);
+
+    /* served as it is: nothing to do */
+    const char *old[] = {"extensions/v1beta1", NULL};
+    KT_CHECK_INT(convert_to_served(&out, &warn, d, served_in, (void *)old, &e), 0);
+    KT_CHECK(out == NULL && warn == NULL);
+    /* nothing reaches a served version */
+    const char *none[] = {NULL};
+    KT_CHECK_INT(convert_to_served(&out, &warn, d, served_in, (void *)none, &e), KS_ENOTFOUND);
+    KT_CHECK(out == NULL && warn == NULL);
+    json_decref(before);
+    json_decref(d);
+
+    json_t *psp = obj("{\"apiVersion\":\"policy/v1beta1\",\"kind\":\"PodSecurityPolicy\","
+                      "\"metadata\":{\"name\":\"p\"}}");
+    KT_CHECK_INT(convert_to_served(&out, &warn, psp, served_in, (void *)modern, &e), KS_EINVALID);
+    KT_CHECK(strstr(e.msg, "policy/v1beta1 PodSecurityPolicy \"p\" has no successor") == e.msg);
+    json_decref(psp);
+}
+
 int main(void)
 {
     ks_alloc_install();
@@ -173,5 +208,6 @@ int main(void)
     test_table();
     test_errors();
     test_messages();
+    test_to_served();
     return kt_done();
 }
