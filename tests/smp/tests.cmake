@@ -33,3 +33,7 @@ else()
         set_tests_properties(smp.${_group}.${_nnn} PROPERTIES LABELS upstream SKIP_RETURN_CODE 77)
     endforeach()
 endif()
+
+# Must-show 3: the build-then-apply round trip, seeds replayed in every ctest run.
+ks_fuzz_target(fuzz_smp_roundtrip ${CMAKE_CURRENT_LIST_DIR}/fuzz_smp_roundtrip.c
+               ${CMAKE_SOURCE_DIR}/fixtures/smp/fuzz-seeds MODULES ks_base ks_patch ks_merge)
