@@ -95,6 +95,28 @@ check names-output-version 0 "$T/one.out" "$T/empty" -- "$K" convert --output-ve
 
 check stdin-is-a-list 0 "$T/one.out" "$T/empty" -- sh -c "\"$K\" convert -f - -o name <\"$FX/ingress.json\""
 
+# YAML streams: empty documents skipped; a List is flattened (one item from one file prints alone)
+printf 'daemonset.apps/agent converted\ncronjob.batch/nightly converted\n' >"$T/stream.out"
+check yaml-stream 0 "$T/stream.out" "$T/empty" -- "$K" convert -f "$FX/stream.yml" -o name
+cat >"$T/hpa.out" <<'X'
+{
+    "apiVersion": "autoscaling/v2",
+    "kind": "HorizontalPodAutoscaler",
+    "metadata": {
+        "name": "web"
+    },
+    "spec": {
+        "maxReplicas": 3,
+        "scaleTargetRef": {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": "web"
+        }
+    }
+}
+X
+check list-of-one 0 "$T/hpa.out" "$T/empty" -- "$K" convert -f "$FX/list.yml" -o json
+
 # a kind no rule knows passes through unchanged (the plugin's runtime.Unknown)
 cat >"$T/widget.out" <<'X'
 {

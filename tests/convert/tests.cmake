@@ -1,4 +1,4 @@
-# Conversion rules (src/convert): unit tests and one golden test per case file in
+# Conversion rules (src/convert): unit tests and one golden test per case file (*.yaml) in
 # fixtures/convert/<rule>/<case>.yaml, plus a round-trip test for each case file that
 # has a `roundTrip:` line (the two-way rules).
 ks_test_program(test_convert ${CMAKE_CURRENT_LIST_DIR}/test_convert.c MODULES ks_base ks_convert)
