@@ -248,6 +248,11 @@ static int server_version(struct resolve *r, int argc, char **argv, const struct
         goto done;
     }
     have_conn = true;
+    if (!f.server && !json_string_value(json_object_get(conn.cluster, "server"))) {
+        /* No cluster configured: kubectl's localhost:8080 default is nobody's server. */
+        bprintf(r->probe, sizeof(r->probe), "not probed: no server configured");
+        goto done;
+    }
     r->server_url = ks_strdup(conn.server ? conn.server : "");
     ca_bytes(&conn, &ca, &ca_len);
     r->cache_file = vcache_path(r->set.cache_dir, r->server_url, ca, ca_len, conn.tls_server_name);

@@ -171,6 +171,11 @@ check "--context dead: no request to the live server" [ "$(nreq)" = 0 ]
 k -s "$URL" --context dead get ns
 check "-s overrides the context's server" ran kubectl.1.30
 
+# No cluster configured at all: no probe of localhost:8080, no warning.
+KUBECONFIG="$T/none.json" k create deployment x --image=y --dry-run=client -o yaml
+check "no kubeconfig: no warning" [ "$(nerr)" = 0 ]
+check "no kubeconfig: the newest kubectl" ran kubectl.1.33
+
 # A piped kubeconfig is not consumed.
 : > "$T/req.log"
 "$T/bin/kubectl" --kubeconfig=<(cat "$T/kc.json") get ns < /dev/null > "$T/out" 2> "$T/err"
