@@ -118,6 +118,9 @@ static void injected(struct asrv *s, const struct asrv_req *q, struct asrv_resp 
     if (split_gv(segs, n, &group, &version, &rest) && n > rest &&
         asrv_rest_target(&t, &s->cat, group, version, segs + rest, n - rest, &scratch)) {
         details = asrv_status_details(t.res, t.name ? t.name : "");
+        /* PARITY: NewInvalid names the Kind, the other errors the resource */
+        if (hit->status == 422)
+            json_object_set_new(details, "kind", json_string(t.res->kind));
         if (!msg && hit->status == 409) {
             char *qn = asrv_catalog_qualified(t.res);
             msg = ks_asprintf("Operation cannot be fulfilled on %s \"%s\": the object has been "

@@ -12,3 +12,18 @@ if(TARGET kubeshim-apiserver)
                              SKIP_RETURN_CODE 77 TIMEOUT 240)
     endforeach()
 endif()
+
+ks_test_program(test_asrv_unit ${KS_AS_DIR}/test_asrv_unit.c MODULES ks_apiserver ks_schemas ks_patch ks_base)
+add_test(NAME apiserver.unit COMMAND test_asrv_unit)
+set_tests_properties(apiserver.unit PROPERTIES LABELS unit)
+
+if(TARGET kubeshim-apiserver)
+    add_test(NAME apiserver.e2e.faults
+             COMMAND bash ${KS_AS_DIR}/e2e_faults.sh $<TARGET_FILE:kubeshim-apiserver>
+                     ${KS_KUBECTL_DIR} "${KS_PYTHON3}")
+    add_test(NAME apiserver.e2e.tls
+             COMMAND bash ${KS_AS_DIR}/e2e_tls.sh $<TARGET_FILE:kubeshim-apiserver>
+                     ${KS_KUBECTL_DIR} "${KS_PYTHON3}")
+    set_tests_properties(apiserver.e2e.faults apiserver.e2e.tls PROPERTIES LABELS e2e
+                         SKIP_RETURN_CODE 77 TIMEOUT 120)
+endif()
