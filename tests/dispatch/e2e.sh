@@ -197,6 +197,10 @@ check "hang: one warning line" [ "$(nerr)" = 1 ]
 t0=$(date +%s%N); KUBESHIM_PROBE_TIMEOUT=0.3 k get ns; t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 check "hang: a 0.3 s probe timeout ($ms ms)" [ "$ms" -lt 1000 ]
+t0=$(date +%s%N); k --context a completion bash; t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+check "hang: completion is not delayed ($ms ms)" [ "$ms" -lt 1000 ]
+check "hang: completion sent nothing" [ "$(nreq)" = 0 ]
 rm -f "$T/state/hang"
 
 # 9. An exec credential plugin runs at most once, and a nested kubectl never loops.
@@ -290,6 +294,9 @@ check "which: the server version" grep -q "^server: *$URL v1.30.2" "$T/out"
 check "which: candidates listed" [ "$(grep -c 'beside' "$T/out")" = 7 ]
 out=$("$T/bin/kubeshim" which get ns 2>&1)
 check "which: one line" [ "$out" = "$T/bin/kubectl.1.30" ]
+"$T/bin/kubeshim" version > "$T/out" 2> "$T/err"
+check "kubeshim version: its own" grep -q "^kubeshim version: " "$T/out"
+check "kubeshim version: the server's" grep -q "^Server Version: v1.30.2 ($URL)" "$T/out"
 "$T/bin/kubeshim" bins > "$T/out" 2> "$T/err"
 check "bins: all seven" [ "$(grep -c 'kubectl\.1\.' "$T/out")" = 7 ]
 
