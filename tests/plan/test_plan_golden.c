@@ -5,10 +5,7 @@
  * on (the live object and its annotation, the manifest object, namespace
  * defaulted as the request path shows) gives kubectl's body_raw byte for
  * byte. Built-in kinds use pmeta_builtin_kind; others JSON merge patch.
- * Usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR [--yaml-only]
- * NEEDSWORK: while yamlin_load reads only JSON (its placeholder), manifests
- * go through PyYAML first, and cases that depend on YAML 1.1 details as
- * go-yaml reads them (--yaml-only) skip.
+ * Usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR
  */
 #include "base/gojson.h"
 #include "base/manifest.h"
@@ -108,49 +105,22 @@ static int matches(const json_t *obj, const struct target *t)
     return strncmp(t->plural, kind, n) == 0;
 }
 
-static json_t *manifest_objects(const json_t *c, const char *python3, int py)
+static json_t *manifest_objects(const json_t *c)
 {
     const char *text = json_string_value(json_object_get(c, "manifest"));
     struct manifest m = MANIFEST_INIT;
     struct ks_err e = KS_ERR_INIT;
-    struct strbuf conv = STRBUF_INIT;
     json_t *objs = json_array();
 
     if (!text)
         return objs;
-    if (py) {
-        FILE *tmp = tmpfile();
-        char cmd[512], buf[8192];
-        size_t n;
-        fputs(text, tmp);
-        rewind(tmp);
-        snprintf(
-            cmd, sizeof(cmd),
-            "'%s' -c 'import sys,yaml,json; json.dump([d for d in yaml.safe_load_all(sys.stdin) if "
-            "d], sys.stdout)' <&%d",
-            python3, fileno(tmp));
-        FILE *p = popen(cmd, "r");
-        while (p && (n = fread(buf, 1, sizeof(buf), p)) > 0)
-            strbuf_add(&conv, buf, n);
-        if (p)
-            pclose(p);
-        fclose(tmp);
-        text = conv.buf ? conv.buf : "";
-    }
     if (manifest_load(&m, text, strlen(text), "manifest.yaml", NULL, &e) < 0) {
         fprintf(stderr, "manifest: %s\n", e.msg);
         kt_fail++;
     }
     for (size_t i = 0; i < m.n; i++)
         json_array_append(objs, m.objs[i].obj);
-    /* --py-manifest: the JSON array is one document holding the objects */
-    if (py && json_array_size(objs) == 1 && json_is_array(json_array_get(objs, 0))) {
-        json_t *inner = json_incref(json_array_get(objs, 0));
-        json_decref(objs);
-        objs = inner;
-    }
     manifest_release(&m);
-    strbuf_release(&conv);
     return objs;
 }
 
@@ -264,15 +234,9 @@ int main(int argc, char **argv)
         kt_skip("../shared/corpus/kubectl-golden is absent");
     }
     if (argc < 4) {
-        fprintf(stderr, "usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR [--py-manifest]\n");
+        fprintf(stderr, "usage: test_plan_golden PYTHON3 CASE2JSON CASEDIR\n");
         return 2;
     }
-    json_t *probe = NULL;
-    int py = yamlin_load(&probe, "a: 1", 4, "probe", NULL, &e) < 0;
-    json_decref(probe);
-    ks_err_clear(&e);
-    if (py && argc > 4 && strcmp(argv[4], "--yaml-only") == 0)
-        kt_skip("the YAML reader (src/base/yamlin.c) is a JSON-only placeholder");
     char *casefile = ks_asprintf("%s/case.yaml", argv[3]);
     char *expfile = ks_asprintf("%s/expected.json", argv[3]);
     json_t *c = corpus_case_load(argv[1], argv[2], casefile);
@@ -281,7 +245,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: cannot read the case (%s)\n", argv[3], e.msg);
         return 1;
     }
-    json_t *manifests = manifest_objects(c, argv[1], py);
+    json_t *manifests = manifest_objects(c);
     const json_t *argvs = json_object_get(exp, "argv");
     int for_diff = json_string_value(json_array_get(argvs, 1)) &&
                    strcmp(json_string_value(json_array_get(argvs, 1)), "diff") == 0;

@@ -7,7 +7,7 @@ ks_test_program(test_plan_golden ${CMAKE_CURRENT_LIST_DIR}/test_plan_golden.c
 set(_plan_golden ${KS_SHARED_DIR}/corpus/kubectl-golden)
 # Every case that plans a PATCH, a create or an "unchanged"; left out: client
 # dry-run (101), server-side apply (114, 115, 117) and prune (120), which the
-# plan does not cover. Cases marked :yaml need the YAML reader (skip until then).
+# plan does not cover. Cases marked  need the YAML reader (skip until then).
 set(KS_PLAN_GOLDEN_CASES
     001-create-configmap 003-create-namespace-cluster-scoped 004-create-clusterrole
     006-create-custom-resource 007-create-explicit-namespace 008-unchanged-configmap
@@ -24,9 +24,9 @@ set(KS_PLAN_GOLDEN_CASES
     054-strategy-rollingupdate-to-recreate 056-strategy-type-only-defaulted-live
     057-service-port-same-port-udp-added 058-service-port-remove 060-service-ports-reorder
     061-labels-add-remove-change 064-annotation-json-value 066-manifest-explicit-null
-    072-cr-change-nested-and-list 075-list-kind-input:yaml 076-multi-document
-    078-default-namespace-from-context 081-numbers-int-float:yaml 083-numbers-yaml11-forms:yaml
-    084-booleans-yaml11:yaml 085-quoted-numeric-strings 086-replicas-as-float
+    072-cr-change-nested-and-list 075-list-kind-input 076-multi-document
+    078-default-namespace-from-context 081-numbers-int-float 083-numbers-yaml11-forms
+    084-booleans-yaml11 085-quoted-numeric-strings 086-replicas-as-float
     087-block-scalar-config 088-statefulset-volumeclaimtemplates
     089-daemonset-tolerations-and-env 090-cronjob-deep-template 091-job-create
     092-ingress-rules-change 093-rolebinding-subjects-add 094-role-rules-change
@@ -39,15 +39,10 @@ if(NOT EXISTS ${_plan_golden} OR NOT KS_PYTHON3)
     set_tests_properties(plan.golden PROPERTIES LABELS kubectl-golden SKIP_RETURN_CODE 77)
 else()
     foreach(c ${KS_PLAN_GOLDEN_CASES})
-        set(_flags)
-        if(c MATCHES ":yaml$")
-            string(REPLACE ":yaml" "" c ${c})
-            set(_flags --yaml-only)
-        endif()
         string(SUBSTRING ${c} 0 3 _nnn)
         add_test(NAME plan.golden.${_nnn}
                  COMMAND test_plan_golden ${KS_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/case2json.py
-                         ${_plan_golden}/${c} ${_flags})
+                         ${_plan_golden}/${c})
         set_tests_properties(plan.golden.${_nnn} PROPERTIES LABELS kubectl-golden
                              SKIP_RETURN_CODE 77)
     endforeach()
