@@ -27,3 +27,14 @@ if(TARGET kubeshim-apiserver)
     set_tests_properties(apiserver.e2e.faults apiserver.e2e.tls PROPERTIES LABELS e2e
                          SKIP_RETURN_CODE 77 TIMEOUT 120)
 endif()
+
+# The load generator of bench/apiserver.sh, and a short smoke run of it:
+# 1,000 objects, one second, every request answered (no throughput floor
+# beyond 500 req/s, so a busy machine cannot make it flaky; figures: bench/apiserver.md).
+ks_test_program(apiserver_load ${CMAKE_SOURCE_DIR}/bench/apiserver_load.c MODULES ks_base)
+if(TARGET kubeshim-apiserver)
+    add_test(NAME apiserver.bench.smoke
+             COMMAND bash ${KS_AS_DIR}/bench_smoke.sh $<TARGET_FILE:kubeshim-apiserver>
+                     $<TARGET_FILE:apiserver_load>)
+    set_tests_properties(apiserver.bench.smoke PROPERTIES LABELS e2e TIMEOUT 60)
+endif()
