@@ -11,6 +11,7 @@
 #include "base/ks.h"
 #include "base/manifest.h"
 #include "base/strbuf.h"
+#include "base/yamlout.h"
 #include "cmd/applyin.h"
 #include "cmd/cliopt.h"
 #include "convert/convert.h"
@@ -188,18 +189,6 @@ static void print_names(struct strbuf *sb, const json_t *items)
     }
 }
 
-/*
- * YAML as sigs.k8s.io/yaml writes it. NEEDSWORK: until src/base/yamlout.h
- * lands, this writes the JSON form (which YAML readers accept) instead of
- * kubectl's block style.
- */
-static int write_yaml(struct strbuf *sb, const json_t *v, struct ks_err *e)
-{
-    int rc = gojson_write_indent(sb, v, "", "  ", e);
-    strbuf_addch(sb, '\n');
-    return rc;
-}
-
 /* Write the result (one object, or a List) in format fmt. */
 static int print_result(struct strbuf *sb, const json_t *result, const char *fmt, struct ks_err *e)
 {
@@ -210,7 +199,7 @@ static int print_result(struct strbuf *sb, const json_t *result, const char *fmt
         return rc;
     }
     if (strcmp(fmt, "yaml") == 0)
-        return write_yaml(sb, result, e);
+        return yamlout_write(sb, result, e); /* PARITY: printers.YAMLPrinter */
     json_t *items = json_object_get(result, "items");
     if (json_is_array(items) && json_is_string(json_object_get(result, "kind")) &&
         strcmp(json_string_value(json_object_get(result, "kind")), "List") == 0) {

@@ -58,6 +58,38 @@ cat >"$T/ingress.out" <<'X'
 X
 check single-file-json 0 "$T/ingress.out" "$T/empty" -- "$K" convert -f "$FX/ingress.json" -o json
 
+# the default output is YAML (printers.YAMLPrinter: sigs.k8s.io/yaml, sorted keys)
+cat >"$T/ingress.yaml.out" <<'X'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing
+spec:
+  defaultBackend:
+    service:
+      name: s
+      port:
+        number: 80
+X
+check single-file-yaml 0 "$T/ingress.yaml.out" "$T/empty" -- "$K" convert -f "$FX/ingress.json"
+cat >"$T/list.yaml.out" <<'X'
+apiVersion: v1
+items:
+- apiVersion: networking.k8s.io/v1
+  kind: Ingress
+  metadata:
+    name: ing
+  spec:
+    defaultBackend:
+      service:
+        name: s
+        port:
+          number: 80
+kind: List
+metadata: {}
+X
+check stdin-yaml-list 0 "$T/list.yaml.out" "$T/empty" -- sh -c "\"$K\" convert -o yaml -f - <\"$FX/ingress.json\""
+
 mkdir "$T/dir"
 cp "$FX/ingress.json" "$T/dir/a.json"
 echo 'not a manifest' >"$T/dir/notes.txt"
