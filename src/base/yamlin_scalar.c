@@ -345,6 +345,80 @@ int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char 
                    val, b);
 }
 
+/* Digits at *p (at most max, at least 1); false when none. */
+static bool ts_num(const char **p, const char *end, int max, int *v)
+{
+    int n = 0;
+    *v = 0;
+    while (*p < end && n < max && **p >= '0' && **p <= '9') {
+        *v = *v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n > 0;
+}
+
+/*
+ * PARITY: go-yaml v2 parseTimestamp: "2006-1-2T15:4:5.999999999Z07:00",
+ * the same with 't', "2006-1-2 15:4:5.999999999" and "2006-1-2", as Go's
+ * time.Parse accepts them (ranges checked).
+ */
+static bool is_timestamp(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    int y, mo, d, h, mi, se, k;
+    if (len < 5 || !ts_num(&p, end, 4, &y) || p - s != 4 || *p++ != '-')
+        return false;
+    if (!ts_num(&p, end, 2, &mo) || p >= end || *p++ != '-' || !ts_num(&p, end, 2, &d))
+        return false;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return false;
+    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return false;
+    if (p == end)
+        return true;
+    char sep = *p++;
+    if (sep != 'T' && sep != 't' && sep != ' ')
+        return false;
+    if (!ts_num(&p, end, 2, &h) || p >= end || *p++ != ':' || !ts_num(&p, end, 2, &mi) ||
+        p >= end || *p++ != ':' || !ts_num(&p, end, 2, &se))
+        return false;
+    if (h > 23 || mi > 59 || se > 59)
+        return false;
+    if (p < end && *p == '.') {
+        p++;
+        if (!ts_num(&p, end, 9, &k))
+            return false;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (sep == ' ')
+        return p == end;
+    if (p < end && *p == 'Z')
+        return p + 1 == end;
+    if (p >= end || (*p != '+' && *p != '-'))
+        return false;
+    p++;
+    if (end - p != 5 || !ts_num(&p, end, 2, &h) || *p++ != ':' || !ts_num(&p, end, 2, &mi))
+        return false;
+    return p == end && h <= 23 && mi <= 59;
+}
+
+bool yamlin_scalar_plain_is_str(const char *s, size_t len)
+{
+    char hint = hint_of(s, len);
+    if (hint == 'D' && is_timestamp(s, len))
+        return false;
+    struct yamlin_scalar sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.kind = YAMLIN_STR;
+    resolve_plain(&sc, s, len);
+    bool str = sc.kind == YAMLIN_STR;
+    yamlin_scalar_release(&sc);
+    return str;
+}
+
 void yamlin_scalar_release(struct yamlin_scalar *sc)
 {
     free(sc->s);

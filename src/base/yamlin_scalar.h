@@ -67,6 +67,13 @@ const char *yamlin_scalar_sentinel(const json_t *v);
  */
 int yamlin_scalar_key(char **out, const struct yamlin_scalar *sc, struct ks_err *e);
 
+/*
+ * True when go-yaml v2 reads s, written plain, back as a string: not a
+ * bool, null, number or timestamp (resolve("", s) == !!str). The writer
+ * quotes the others.
+ */
+bool yamlin_scalar_plain_is_str(const char *s, size_t len);
+
 /* A double turned into the JSON kubectl re-reads (int64 when integral). */
 json_t *yamlin_scalar_number(double d);
 

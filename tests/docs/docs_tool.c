@@ -13,6 +13,7 @@
 #include "base/ks.h"
 #include "base/manifest.h"
 #include "base/strbuf.h"
+#include "base/yamlout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,10 +111,16 @@ int main(int argc, char **argv)
         free(buf);
         return rc ? 1 : 0;
     }
+    int yaml = strcmp(argv[1], "yaml") == 0;
     for (size_t i = 0; i < m.n; i++) {
         struct strbuf sb = STRBUF_INIT;
         struct ks_err we = KS_ERR_INIT;
-        if (gojson_write(&sb, m.objs[i].obj, &we) == 0)
+        if (yaml) {
+            if (yamlout_write(&sb, m.objs[i].obj, &we) == 0)
+                printf("%s%s", i ? "---\n" : "", sb.buf);
+            else
+                printf("unwritable: %s\n", we.msg);
+        } else if (gojson_write(&sb, m.objs[i].obj, &we) == 0)
             printf("%s\n", sb.buf);
         else
             printf("unwritable: %s\n", we.msg);

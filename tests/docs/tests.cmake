@@ -16,3 +16,8 @@ if(KS_PYTHON3)
     set_tests_properties(docs.kubectl-golden.lastapplied PROPERTIES LABELS "docs;kubectl-golden"
                          SKIP_RETURN_CODE 77)
 endif()
+
+# YAML written as kubectl prints it (expected files recorded from kubectl 1.33).
+ks_test_program(test_docs_yamlout ${CMAKE_CURRENT_LIST_DIR}/test_docs_yamlout.c MODULES ks_base)
+add_test(NAME docs.yamlout COMMAND test_docs_yamlout ${CMAKE_SOURCE_DIR}/fixtures/docs/yamlout)
+set_tests_properties(docs.yamlout PROPERTIES LABELS "docs;unit")
