@@ -75,6 +75,7 @@ static const struct convert_rule rules[] = {
     /* down rules, for clusters older than the new version */
     {"Deployment", APPS, EXT, DOWN, K "apps/v1/defaults.go SetDefaults_Deployment", convert_apps_deployment_ext_down},
     {"Ingress", NET, NETB, DOWN, K "networking/v1beta1/conversion.go Convert_networking_IngressSpec_To_v1beta1_IngressSpec", convert_ingress_down},
+    {"Ingress", NET, EXT, DOWN, K "extensions/v1beta1/conversion.go Convert_networking_IngressSpec_To_v1beta1_IngressSpec", convert_ingress_down},
     {"HorizontalPodAutoscaler", "autoscaling/v2", "autoscaling/v2beta2", DOWN, K "autoscaling/v2beta2/conversion.go", convert_hpa_v2_down},
 };
 
