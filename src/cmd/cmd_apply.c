@@ -1,14 +1,216 @@
 /*
- * cmd_apply.c: `kubectl apply`, natively. NEEDSWORK: not yet native; every
- * apply is handed to kubectl until the engine and cluster access land.
+ * cmd_apply.c: `kubectl apply`, natively: flags, reading the objects, the run
+ * over the cluster, and the final output and exit code.
+ * PARITY: kubectl pkg/cmd/apply/apply.go (flags, Validate, Run's error
+ * aggregation, printing with -o), smp-semantics.md §7.
+ * Flags and forms not implemented here return KS_EDELEGATE: kubectl runs them.
  */
 #include "cmd/cmd.h"
 
-#include "base/ks.h"
+#include "base/gojson.h"
+#include "cmd/apply.h"
+#include "cmd/applyin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Up to this many objects go out one at a time, in kubectl's exact request
+ * order; larger applies run APPLY_DEFAULT_CONCURRENCY objects at once. */
+#define APPLY_SERIAL_MAX 8
+#define APPLY_DEFAULT_CONCURRENCY 16
+
+static const char *const apply_subcommands[] = {"view-last-applied", "set-last-applied",
+                                                "edit-last-applied"};
+
+static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
+                       struct cliopt_list *args)
+{
+    const struct cliopt opts[] = {
+        {"filename", 'f', CLIOPT_STRINGS, &o->files, NULL, NULL, false},
+        {"recursive", 'R', CLIOPT_BOOL, &o->recursive, NULL, NULL, false},
+        {"dry-run", 0, CLIOPT_STRING, &o->dry_run, "unchanged", NULL, false},
+        {"output", 'o', CLIOPT_STRING, &o->output, NULL, NULL, false},
+        {"field-manager", 0, CLIOPT_STRING, &o->field_manager, NULL, &o->field_manager_set, false},
+        {"overwrite", 0, CLIOPT_BOOL, &o->overwrite, NULL, NULL, false},
+        {"validate", 0, CLIOPT_STRING, &o->validate, "strict", NULL, false},
+        {"openapi-patch", 0, CLIOPT_BOOL, &o->openapi_patch, NULL, NULL, false},
+        {"force", 0, CLIOPT_BOOL, &o->force, NULL, NULL, false},
+        {"grace-period", 0, CLIOPT_INT, &o->grace_period, NULL, NULL, false},
+        {"timeout", 0, CLIOPT_STRING, &o->timeout, NULL, NULL, false},
+        {"cascade", 0, CLIOPT_STRING, &o->cascade, "background", NULL, false},
+        {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
+        /* NEEDSWORK: native --server-side, --prune and -k; kubectl runs them for now. */
+        {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {NULL, 0, 0, NULL, NULL, NULL, false},
+    };
+    int rc = cliopt_parse(opts, argc, argv, ci, args, NULL);
+    return rc ? KS_EDELEGATE : 0;
+}
+
+/* kubectl's --dry-run and --validate values; anything unusual goes to kubectl. */
+static int resolve_flags(struct apply_opts *o)
+{
+    if (!o->dry_run || strcmp(o->dry_run, "none") == 0)
+        o->dry = APPLY_DRY_NONE;
+    else if (strcmp(o->dry_run, "client") == 0)
+        o->dry = APPLY_DRY_CLIENT;
+    else if (strcmp(o->dry_run, "server") == 0)
+        o->dry = APPLY_DRY_SERVER;
+    else
+        return KS_EDELEGATE; /* deprecated forms warn, bad ones fail: kubectl's words */
+    if (!o->validate || strcmp(o->validate, "strict") == 0 || strcmp(o->validate, "true") == 0)
+        o->field_validation = "Strict";
+    else if (strcmp(o->validate, "warn") == 0)
+        o->field_validation = "Warn";
+    else if (strcmp(o->validate, "ignore") == 0 || strcmp(o->validate, "false") == 0)
+        o->field_validation = "Ignore";
+    else
+        return KS_EDELEGATE;
+    /* NEEDSWORK: -o yaml once the YAML writer lands. */
+    if (o->output && *o->output && strcmp(o->output, "name") != 0 && strcmp(o->output, "json") != 0)
+        return KS_EDELEGATE;
+    if (o->force && o->dry == APPLY_DRY_SERVER)
+        return KS_EDELEGATE; /* kubectl rejects the combination */
+    if (o->cascade && strcmp(o->cascade, "background") != 0)
+        return KS_EDELEGATE;
+    if (o->timeout && strcmp(o->timeout, "0") != 0 && strcmp(o->timeout, "0s") != 0)
+        return KS_EDELEGATE;
+    if (o->grace_period != -1)
+        return KS_EDELEGATE;
+    return 0;
+}
+
+static void print_objects(struct apply_session *s)
+{
+    json_t *out = NULL;
+    if (s->n == 1) {
+        out = json_incref(s->objs[0].result);
+    } else {
+        json_t *items = json_array();
+        for (size_t i = 0; i < s->n; i++)
+            if (s->objs[i].result)
+                json_array_append(items, s->objs[i].result);
+        out = json_pack("{s:s, s:o, s:s, s:{s:s}}", "apiVersion", "v1", "items", items, "kind",
+                        "List", "metadata", "resourceVersion", "");
+    }
+    if (!out)
+        return;
+    struct strbuf sb = STRBUF_INIT;
+    gojson_write_indent(&sb, out, "", "    ", NULL);
+    strbuf_addch(&sb, '\n');
+    fwrite(sb.buf, 1, sb.len, s->out);
+    strbuf_release(&sb);
+    json_decref(out);
+}
+
+static int run_apply(struct apply_opts *o, int argc, char **argv)
+{
+    struct manifest m = MANIFEST_INIT;
+    struct cliopt_list in_errs = {0};
+    struct apply_session s;
+    struct ks_err e = KS_ERR_INIT;
+    int exit_code = 0;
+    bool session = false;
+
+    struct applyin_opts io = {&o->files, o->recursive};
+    if (applyin_load(&m, &in_errs, &io, &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 1;
+        goto done;
+    }
+    if (m.n == 0 && in_errs.n == 0) {
+        fprintf(stderr, "error: no objects passed to apply\n");
+        exit_code = 1;
+        goto done;
+    }
+    if (apply_session_open(&s, o, argc, argv, "kubectl apply", &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 1;
+        goto done;
+    }
+    session = true;
+    s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
+    s.n = m.n;
+    s.start = apply_csa_start;
+    s.limit = o->concurrency > 0        ? (size_t)o->concurrency
+              : m.n <= APPLY_SERIAL_MAX ? 1
+                                        : APPLY_DEFAULT_CONCURRENCY;
+    for (size_t i = 0; i < m.n; i++) {
+        struct aobj *a = &s.objs[i];
+        a->index = i;
+        a->src = &m.objs[i];
+        a->obj = json_deep_copy(m.objs[i].obj);
+        a->s = &s;
+        struct ks_err pe = KS_ERR_INIT;
+        if (apply_obj_prepare(a, &pe) != 0)
+            apply_obj_error(a, "error: %s", pe.msg);
+    }
+    if (apply_run(&s, &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 1;
+    }
+    size_t nerr = in_errs.n;
+    for (size_t i = 0; i < s.n; i++)
+        nerr += s.objs[i].errors.n;
+    if (nerr == 0 && o->output &&
+        (strcmp(o->output, "json") == 0 || strcmp(o->output, "yaml") == 0))
+        print_objects(&s);
+    for (size_t i = 0; i < in_errs.n; i++)
+        fprintf(stderr, "%s%s\n", strncmp(in_errs.v[i], "error: ", 7) ? "error: " : "",
+                in_errs.v[i]);
+    for (size_t i = 0; i < s.n; i++)
+        for (size_t k = 0; k < s.objs[i].errors.n; k++)
+            fprintf(stderr, "%s\n", s.objs[i].errors.v[k]);
+    if (nerr)
+        exit_code = 1;
+done:
+    if (session) {
+        for (size_t i = 0; i < s.n; i++)
+            apply_obj_release(&s.objs[i]);
+        free(s.objs);
+        apply_session_close(&s);
+    }
+    cliopt_list_free(&in_errs);
+    manifest_release(&m);
+    return exit_code;
+}
 
 int cmd_apply_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return KS_EDELEGATE;
+    struct apply_opts o;
+    struct cliopt_list args = {0};
+    int ci = cliopt_command_index(argc, argv);
+    memset(&o, 0, sizeof(o));
+    o.overwrite = true;
+    o.openapi_patch = true;
+    o.grace_period = -1;
+    int rc = parse_flags(&o, argc, argv, ci, &args);
+    if (rc == 0 && args.n > 0) {
+        /* apply view-last-applied | set-last-applied | edit-last-applied: kubectl's */
+        for (size_t i = 0; i < KS_ARRAY_SIZE(apply_subcommands); i++)
+            if (strcmp(args.v[0], apply_subcommands[i]) == 0)
+                rc = KS_EDELEGATE;
+        if (rc == 0)
+            rc = KS_EDELEGATE; /* kubectl reports unexpected arguments */
+    }
+    if (rc == 0)
+        rc = resolve_flags(&o);
+    if (rc == 0)
+        rc = run_apply(&o, argc, argv);
+    free(o.dry_run);
+    free(o.output);
+    free(o.field_manager);
+    free(o.validate);
+    free(o.timeout);
+    free(o.cascade);
+    free(o.selector);
+    free(o.kustomize);
+    cliopt_list_free(&o.files);
+    cliopt_list_free(&o.prune_allowlist);
+    cliopt_list_free(&args);
+    return rc;
 }

@@ -1,0 +1,162 @@
+/*
+ * apply.h: the machinery shared by `apply` and `diff`: one session per
+ * command (connection, client, discovery, patch metadata) and one record per
+ * object, driven as a small state machine over the asynchronous client.
+ */
+#ifndef APPLY_H
+#define APPLY_H
+
+#include "base/ks.h"
+#include "base/manifest.h"
+#include "base/strbuf.h"
+#include "cmd/cliopt.h"
+#include "http/kclient.h"
+#include "http/kdisc.h"
+#include "http/kflags.h"
+#include "http/kopenapi.h"
+#include "http/krest.h"
+#include "http/kubeconfig.h"
+#include "patch/pmeta.h"
+#include "patch/pmeta_openapi.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+enum apply_dry { APPLY_DRY_NONE = 0, APPLY_DRY_CLIENT, APPLY_DRY_SERVER };
+
+/* Flags of apply and diff (one struct: diff uses a subset). */
+struct apply_opts {
+    struct cliopt_list files;
+    bool recursive;
+    char *kustomize;
+    char *dry_run; /* as given; resolved into dry */
+    enum apply_dry dry;
+    char *output;
+    bool server_side;
+    bool force_conflicts;
+    char *field_manager;
+    bool field_manager_set;
+    bool overwrite;
+    char *validate; /* as given; resolved into field_validation */
+    const char *field_validation;
+    bool openapi_patch;
+    bool prune;
+    char *selector;
+    bool all;
+    struct cliopt_list prune_allowlist;
+    bool force;
+    long grace_period;
+    char *timeout;
+    char *cascade;
+    long concurrency;
+    bool show_managed_fields;
+    bool is_diff;
+};
+
+/* Patch metadata of one group-version-kind, resolved once per session. */
+struct apply_meta {
+    char *gvk;                         /* "group/version/Kind" key */
+    bool smp;                          /* strategic merge patch; false: JSON merge patch */
+    const struct pmeta_type *schema;   /* first choice: the server's OpenAPI v3, else embedded */
+    const struct pmeta_type *fallback; /* the embedded table when schema is the server's, or NULL */
+};
+
+struct apply_session {
+    struct apply_opts *o;
+    struct kflags flags;
+    struct kconn conn;
+    struct kclient *client;
+    struct kdisc *disc;
+    struct kopenapi *openapi;
+    struct pmeta_openapi **sets; /* OpenAPI v3 documents turned into metadata, owned */
+    char **set_keys;             /* their group-version keys ("apis/apps/v1") */
+    size_t nsets;
+    struct apply_meta *metas;
+    size_t nmetas;
+    FILE *out; /* stdout */
+    FILE *err; /* stderr */
+    /* the run: objects in input order, at most limit in flight */
+    struct aobj *objs;
+    size_t n, next, active, limit, flushed;
+    void (*start)(struct aobj *a); /* the command's first step for one object */
+};
+
+/* The state of one object. */
+struct aobj {
+    size_t index;
+    const struct manifest_obj *src;
+    json_t *obj;              /* the manifest object, namespace defaulted (owned) */
+    struct kdisc_mapping map; /* borrowed strings from the session's discovery */
+    bool mapped;
+    char *ns;         /* effective namespace, NULL when cluster-scoped */
+    const char *name; /* borrowed from obj */
+    const struct apply_meta *meta;
+    int patches; /* PATCH requests sent so far (409 retries) */
+    int diff_attempts;
+    char *patch_body;          /* the last patch sent */
+    json_t *live;              /* the last live object read (owned) */
+    json_t *result;            /* what the server returned, for -o json|yaml and diff */
+    char *op;                  /* "created", "configured", "unchanged", ... */
+    struct cliopt_list errors; /* error lines for this object */
+    struct cliopt_list warnings;
+    bool done;
+    bool failed;
+    struct apply_session *s;
+};
+
+/* Open the session: kubeconfig, client, discovery. Errors: kubectl's texts. */
+int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, char **argv,
+                       const char *command, struct ks_err *e);
+void apply_session_close(struct apply_session *s);
+
+/*
+ * Map the object, check and default its namespace, and find its patch metadata.
+ * Errors: the object's error text (kubectl's wording), KS_EINPUT/KS_ENOTFOUND.
+ */
+int apply_obj_prepare(struct aobj *a, struct ks_err *e);
+
+/* "deployment.apps/web" (kind lowercased, group omitted for core). Ownership: caller frees. */
+char *apply_obj_ref(const struct aobj *a);
+
+/* The two-line "Resource: ..., GroupVersionKind: ...\nName: ..., Namespace: ..." of kubectl. */
+char *apply_obj_info(const struct aobj *a);
+
+/* The REST path of the object (name NULL: its collection) with query q. */
+char *apply_obj_path(const struct aobj *a, bool collection, const struct krest_query *q);
+
+void apply_obj_release(struct aobj *a);
+
+/*
+ * Run every prepared object through s->start, at most s->limit at a time,
+ * printing each object's warnings and output line in input order.
+ * Errors: only the client's own failure; objects record theirs.
+ */
+int apply_run(struct apply_session *s, struct ks_err *e);
+
+/* An object is finished: print what can be printed, start the next ones. */
+void apply_obj_done(struct aobj *a);
+
+/* Record an error line for a (printed at the end, in input order). */
+void apply_obj_error(struct aobj *a, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/*
+ * Record kubectl's error for a failed response: the server's Status message
+ * wrapped as cmdutil.AddSourceToErr does ("error when <verb> \"<source>\": <msg>"),
+ * twice when inner_verb is not NULL (the patcher wraps "patching" first);
+ * printed as "Error from server (<Reason>): ..." or, for a transport failure,
+ * "error: ...".
+ */
+void apply_obj_status_error(struct aobj *a, const struct kclient_resp *resp, const char *verb,
+                            const char *inner_verb);
+
+/* Keep the response's Warning headers as lines to print ("Warning: <text>"). */
+void apply_obj_warnings(struct aobj *a, const struct kclient_resp *resp);
+
+/* The client-side apply of one object (the default apply). */
+void apply_csa_start(struct aobj *a);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * apply_run.c: runs the objects of one apply or diff over the asynchronous
+ * client: a bounded number in flight, output in input order, and kubectl's
+ * wording for per-object errors (cmdutil.AddSourceToErr, StandardErrorMessage).
+ */
+#include "cmd/apply.h"
+
+#include "http/kstatus.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void start_more(struct apply_session *s)
+{
+    while (s->next < s->n && s->active < s->limit) {
+        struct aobj *a = &s->objs[s->next++];
+        if (a->done || a->failed) {
+            /* failed while preparing: nothing to send */
+            a->done = true;
+            continue;
+        }
+        s->active++;
+        s->start(a);
+    }
+}
+
+static void flush(struct apply_session *s)
+{
+    while (s->flushed < s->n && (s->objs[s->flushed].done || s->objs[s->flushed].failed) &&
+           s->flushed < s->next) {
+        struct aobj *a = &s->objs[s->flushed++];
+        for (size_t i = 0; i < a->warnings.n; i++)
+            fprintf(s->err, "%s\n", a->warnings.v[i]);
+        if (a->op && !a->failed)
+            fprintf(s->out, "%s\n", a->op);
+    }
+    fflush(s->out);
+    fflush(s->err);
+}
+
+void apply_obj_done(struct aobj *a)
+{
+    struct apply_session *s = a->s;
+    a->done = true;
+    if (s->active)
+        s->active--;
+    flush(s);
+    start_more(s);
+    flush(s);
+}
+
+int apply_run(struct apply_session *s, struct ks_err *e)
+{
+    if (s->limit == 0)
+        s->limit = 1;
+    start_more(s);
+    flush(s);
+    int rc = kclient_run(s->client, e);
+    flush(s);
+    return rc;
+}
+
+void apply_obj_error(struct aobj *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = ks_vasprintf(fmt, ap);
+    va_end(ap);
+    cliopt_list_add(&a->errors, msg);
+    free(msg);
+    a->failed = true;
+}
+
+void apply_obj_status_error(struct aobj *a, const struct kclient_resp *resp, const char *verb,
+                            const char *inner_verb)
+{
+    struct kstatus st;
+    kstatus_from_resp(&st, resp);
+    char *inner =
+        inner_verb ? ks_asprintf("error when %s \"%s\": %s", inner_verb, a->src->source, st.message)
+                   : ks_strdup(st.message);
+    char *wrapped = ks_asprintf("error when %s \"%s\": %s", verb, a->src->source, inner);
+    free(inner);
+    if (resp->status == 0 || !st.obj) {
+        apply_obj_error(a, "error: %s", wrapped);
+    } else {
+        free(st.message);
+        st.message = wrapped;
+        wrapped = NULL;
+        char *text = kstatus_text(&st);
+        apply_obj_error(a, "%s", text);
+        free(text);
+    }
+    free(wrapped);
+    kstatus_release(&st);
+}
+
+void apply_obj_warnings(struct aobj *a, const struct kclient_resp *resp)
+{
+    for (size_t i = 0; i < resp->n_warnings; i++) {
+        char *w = ks_asprintf("Warning: %s", resp->warnings[i]);
+        cliopt_list_add(&a->warnings, w);
+        free(w);
+    }
+}
