@@ -236,9 +236,7 @@ static int apply_env(struct loadstate *ls, struct ks_err *e)
         if (!v)
             continue;
         json_t *jv = env_value(kuberlr_keys[i].key, v);
-        char *where = ks_asprintf("environment %s", name);
-        rc = apply_kuberlr(ls, kuberlr_keys[i].key, jv, where, name, e);
-        free(where);
+        rc = apply_kuberlr(ls, kuberlr_keys[i].key, jv, "environment", name, e);
         json_decref(jv);
     }
     static const struct {
