@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 
 #include "base/gojson.h"
+#include "base/yamlout.h"
 #include "cmd/apply.h"
 #include "cmd/applyin.h"
 
@@ -70,8 +71,8 @@ static int resolve_flags(struct apply_opts *o)
         o->field_validation = "Ignore";
     else
         return KS_EDELEGATE;
-    /* NEEDSWORK: -o yaml once the YAML writer lands. */
-    if (o->output && *o->output && strcmp(o->output, "name") != 0 && strcmp(o->output, "json") != 0)
+    if (o->output && *o->output && strcmp(o->output, "name") != 0 &&
+        strcmp(o->output, "json") != 0 && strcmp(o->output, "yaml") != 0)
         return KS_EDELEGATE;
     if (o->force && o->dry == APPLY_DRY_SERVER)
         return KS_EDELEGATE; /* kubectl rejects the combination */
@@ -100,8 +101,12 @@ static void print_objects(struct apply_session *s)
     if (!out)
         return;
     struct strbuf sb = STRBUF_INIT;
-    gojson_write_indent(&sb, out, "", "    ", NULL);
-    strbuf_addch(&sb, '\n');
+    if (strcmp(s->o->output, "json") == 0) {
+        gojson_write_indent(&sb, out, "", "    ", NULL);
+        strbuf_addch(&sb, '\n');
+    } else {
+        yamlout_write(&sb, out, NULL);
+    }
     fwrite(sb.buf, 1, sb.len, s->out);
     strbuf_release(&sb);
     json_decref(out);

@@ -1,13 +1,492 @@
 /*
- * cmd_diff.c: `kubectl diff`, natively. NEEDSWORK: not yet native.
+ * cmd_diff.c: `kubectl diff`, natively: the MERGED object of each manifest
+ * object comes from a server dry run (POST for a new object, the apply patch
+ * with the live resourceVersion for an existing one); LIVE and MERGED are
+ * written as YAML into two temporary directories and compared by `diff -u -N`
+ * or $KUBECTL_EXTERNAL_DIFF.
+ * PARITY: kubectl pkg/cmd/diff/diff.go (InfoObject.Merged, maxRetries 4,
+ * Masker, Differ, NewDiffProgram, the exit codes), smp-semantics.md §9.
  */
 #include "cmd/cmd.h"
 
-#include "base/ks.h"
+#include "base/gojson.h"
+#include "base/yamlout.h"
+#include "cmd/apply.h"
+#include "cmd/applyin.h"
+#include "http/klog.h"
+#include "merge/plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DIFF_MAX_ATTEMPTS 4
+#define DIFF_SERIAL_MAX 8
+#define DIFF_DEFAULT_CONCURRENCY 16
+
+static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg);
+static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg);
+
+static void submit(struct aobj *a, const char *method, const char *path, const char *ctype,
+                   const char *body, kclient_done_fn done)
+{
+    struct kclient_req r = {0};
+    r.method = method;
+    r.path = path;
+    r.content_type = ctype;
+    r.body = body;
+    r.body_len = body ? strlen(body) : 0;
+    struct ks_err e = KS_ERR_INIT;
+    if (kclient_submit(a->s->client, &r, done, a, &e) != 0) {
+        apply_obj_error(a, "error: %s", e.msg);
+        apply_obj_done(a);
+    }
+}
+
+static void diff_start(struct aobj *a)
+{
+    a->diff_attempts++;
+    char *path = apply_obj_path(a, false, NULL);
+    submit(a, "GET", path, NULL, NULL, cb_get);
+    free(path);
+}
+
+static json_t *body_json(const struct kclient_resp *resp)
+{
+    json_t *v = NULL;
+    if (resp->body.len)
+        gojson_loads(&v, resp->body.buf, resp->body.len, NULL);
+    return v;
+}
+
+static void dry_query(struct krest_query *q, const struct apply_opts *o)
+{
+    q->dry_run = "All";
+    q->field_manager = o->field_manager ? o->field_manager : "kubectl-client-side-apply";
+}
+
+static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg)
+{
+    (void)c;
+    struct aobj *a = arg;
+    json_decref(a->live);
+    a->live = NULL;
+    if (resp->status != 200 && resp->status != 404) {
+        char *info = apply_obj_info(a);
+        char *verb =
+            ks_asprintf("retrieving current configuration of:\n%s\nfrom server for:", info);
+        apply_obj_status_error(a, resp, verb, NULL);
+        free(verb);
+        free(info);
+        apply_obj_done(a);
+        return;
+    }
+    if (resp->status == 200)
+        a->live = body_json(resp);
+    struct plan p;
+    struct plan_in in = {.manifest = a->obj,
+                         .live = a->live,
+                         .schema = a->meta->schema,
+                         .smp = a->meta->smp,
+                         .overwrite = true,
+                         .for_diff = true,
+                         .diff_no_lock = a->diff_attempts >= DIFF_MAX_ATTEMPTS};
+    struct ks_err e = KS_ERR_INIT;
+    if (plan_object(&p, &in, &e) != 0) {
+        apply_obj_error(a, "error: %s", e.msg);
+        plan_release(&p);
+        apply_obj_done(a);
+        return;
+    }
+    struct krest_query q = KREST_QUERY_INIT;
+    dry_query(&q, a->s->o);
+    if (p.op == PLAN_UNCHANGED) {
+        json_decref(a->result);
+        a->result = json_incref(a->live);
+        plan_release(&p);
+        apply_obj_done(a);
+        return;
+    }
+    if (p.op == PLAN_CREATE) {
+        char *path = apply_obj_path(a, true, &q);
+        char *body = gojson_dumps(p.create);
+        char *nl = ks_asprintf("%s\n", body ? body : "{}");
+        submit(a, "POST", path, "application/json", nl, cb_dry);
+        free(nl);
+        free(body);
+        free(path);
+        plan_release(&p);
+        return;
+    }
+    if (a->diff_attempts >= DIFF_MAX_ATTEMPTS) {
+        /* PARITY: klog.Warningf in diff.go's Run loop. */
+        struct strbuf w = STRBUF_INIT;
+        klog_header(&w, 'W', "diff.go:723");
+        strbuf_addf(&w, "Object (%s/%s, Kind=%s: %s) keeps changing, diffing without lock",
+                    a->map.group, a->map.version, a->map.kind, a->name);
+        cliopt_list_add(&a->warnings, strbuf_str(&w));
+        strbuf_release(&w);
+    }
+    free(a->patch_body);
+    a->patch_body = gojson_dumps(p.patch);
+    char *path = apply_obj_path(a, false, &q);
+    submit(a, "PATCH", path, p.content_type, a->patch_body, cb_dry);
+    free(path);
+    plan_release(&p);
+}
+
+static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg)
+{
+    (void)c;
+    struct aobj *a = arg;
+    apply_obj_warnings(a, resp);
+    if (resp->status >= 200 && resp->status < 300) {
+        json_decref(a->result);
+        a->result = body_json(resp);
+        apply_obj_done(a);
+        return;
+    }
+    if (resp->status == 409 && a->diff_attempts < DIFF_MAX_ATTEMPTS) {
+        diff_start(a);
+        return;
+    }
+    if (a->live) {
+        char *info = apply_obj_info(a);
+        char *verb = ks_asprintf("applying patch:\n%s\nto:\n%s\nfor:", a->patch_body, info);
+        apply_obj_status_error(a, resp, verb, "patching");
+        free(verb);
+        free(info);
+    } else {
+        apply_obj_status_error(a, resp, "creating", NULL);
+    }
+    apply_obj_done(a);
+}
+
+/* ---- writing LIVE and MERGED --------------------------------------------- */
+
+/* A directory $TMPDIR/<prefix><digits>, as Go's os.MkdirTemp names it. */
+static char *make_tempdir(const char *prefix)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    static unsigned seed;
+    if (!seed)
+        seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    for (int i = 0; i < 10000; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        char *p = ks_asprintf("%s/%s%u", tmp, prefix, seed);
+        if (mkdir(p, 0700) == 0)
+            return p;
+        free(p);
+        if (errno != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
+static void remove_tree(const char *dir, const struct apply_session *s, const char *const *names)
+{
+    for (size_t i = 0; names && i < s->n; i++) {
+        if (!names[i])
+            continue;
+        char *p = ks_asprintf("%s/%s", dir, names[i]);
+        unlink(p);
+        free(p);
+    }
+    rmdir(dir);
+}
+
+/* PARITY: diff.InfoObject's file name: "<group.>v<version>.<Kind>.<namespace>.<name>". */
+static char *file_name(const struct aobj *a)
+{
+    if (*a->map.group)
+        return ks_asprintf("%s.%s.%s.%s.%s", a->map.group, a->map.version, a->map.kind,
+                           a->ns ? a->ns : "", a->name);
+    return ks_asprintf("%s.%s.%s.%s", a->map.version, a->map.kind, a->ns ? a->ns : "", a->name);
+}
+
+static json_t *prepared(const json_t *obj, bool show_managed)
+{
+    if (!obj)
+        return NULL;
+    json_t *c = json_deep_copy(obj);
+    if (!show_managed)
+        json_object_del(json_object_get(c, "metadata"), "managedFields");
+    return c;
+}
+
+/* PARITY: diff.Masker.run: keys on both sides: "***" when equal, "*** (before)" /
+ * "*** (after)" when not; keys on one side only: "***". Only `data` is masked. */
+static void mask_secrets(json_t *live, json_t *merged)
+{
+    json_t *from = json_object_get(live, "data"), *to = json_object_get(merged, "data");
+    if (!json_is_object(from))
+        from = NULL;
+    if (!json_is_object(to))
+        to = NULL;
+    const char *k;
+    json_t *v;
+    void *tmp;
+    if (from) {
+        json_object_foreach_safe(from, tmp, k, v)
+        {
+            json_t *t = to ? json_object_get(to, k) : NULL;
+            if (t) {
+                if (!gojson_equal(v, t)) {
+                    json_object_set_new(from, k, json_string("*** (before)"));
+                    json_object_set_new(to, k, json_string("*** (after)"));
+                    continue;
+                }
+                json_object_set_new(to, k, json_string("***"));
+            }
+            json_object_set_new(from, k, json_string("***"));
+        }
+    }
+    if (to) {
+        json_object_foreach_safe(to, tmp, k, v)
+        {
+            if (!from || !json_object_get(from, k))
+                json_object_set_new(to, k, json_string("***"));
+        }
+    }
+}
+
+static bool is_secret(const json_t *obj)
+{
+    json_t *k = json_object_get(obj, "kind"), *v = json_object_get(obj, "apiVersion");
+    return json_is_string(k) && strcmp(json_string_value(k), "Secret") == 0 && json_is_string(v) &&
+           (strcmp(json_string_value(v), "v1") == 0 ||
+            (strlen(json_string_value(v)) > 3 &&
+             strcmp(json_string_value(v) + strlen(json_string_value(v)) - 3, "/v1") == 0));
+}
+
+static int write_file(const char *dir, const char *name, const json_t *obj)
+{
+    char *p = ks_asprintf("%s/%s", dir, name);
+    int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+    free(p);
+    if (fd < 0)
+        return -1;
+    struct strbuf sb = STRBUF_INIT;
+    if (obj)
+        yamlout_write(&sb, obj, NULL);
+    ssize_t w = sb.len ? write(fd, sb.buf, sb.len) : 0;
+    strbuf_release(&sb);
+    close(fd);
+    return w < 0 ? -1 : 0;
+}
+
+/* ---- running the diff program ------------------------------------------ */
+
+/* PARITY: diff.NewDiffProgram: KUBECTL_EXTERNAL_DIFF split on spaces; only
+ * arguments matching ^[a-zA-Z0-9-=]+$ are kept, placed after the two dirs. */
+static int run_diff(const char *live, const char *merged)
+{
+    const char *ext = getenv("KUBECTL_EXTERNAL_DIFF");
+    char *copy = NULL;
+    char *argvv[64];
+    int n = 0;
+    char *prog = "diff";
+    char *extra[60];
+    int nextra = 0;
+    if (ext && *ext) {
+        copy = ks_strdup(ext);
+        regex_t re;
+        regcomp(&re, "^[a-zA-Z0-9=-]+$", REG_EXTENDED | REG_NOSUB);
+        char *save = NULL;
+        char *tok = strtok_r(copy, " ", &save);
+        prog = tok ? tok : "diff";
+        while ((tok = strtok_r(NULL, " ", &save)) && nextra < 60)
+            if (regexec(&re, tok, 0, NULL, 0) == 0)
+                extra[nextra++] = tok;
+        regfree(&re);
+    }
+    argvv[n++] = prog;
+    if (!ext || !*ext) {
+        argvv[n++] = "-u";
+        argvv[n++] = "-N";
+    }
+    argvv[n++] = (char *)live;
+    argvv[n++] = (char *)merged;
+    for (int i = 0; i < nextra; i++)
+        argvv[n++] = extra[i];
+    argvv[n] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(prog, argvv);
+        fprintf(stderr, "error: failed to run \"%s\": %s\n", prog, strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+        free(copy);
+        fprintf(stderr, "error: failed to run \"%s\": %s\n", prog, strerror(errno));
+        return 2;
+    }
+    free(copy);
+    if (WIFEXITED(status)) {
+        int rc = WEXITSTATUS(status);
+        if (rc == 127)
+            return 2;
+        return rc <= 1 ? rc : 2;
+    }
+    return 2;
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
+                       struct cliopt_list *args)
+{
+    const struct cliopt opts[] = {
+        {"filename", 'f', CLIOPT_STRINGS, &o->files, NULL, NULL, false},
+        {"recursive", 'R', CLIOPT_BOOL, &o->recursive, NULL, NULL, false},
+        {"field-manager", 0, CLIOPT_STRING, &o->field_manager, NULL, &o->field_manager_set, false},
+        {"show-managed-fields", 0, CLIOPT_BOOL, &o->show_managed_fields, NULL, NULL, false},
+        {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
+        /* NEEDSWORK: native --server-side, --prune and -k. */
+        {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"prune-allowlist", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"selector", 'l', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {NULL, 0, 0, NULL, NULL, NULL, false},
+    };
+    int rc = cliopt_parse(opts, argc, argv, ci, args, NULL);
+    return rc ? KS_EDELEGATE : 0;
+}
+
+static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
+{
+    struct manifest m = MANIFEST_INIT;
+    struct cliopt_list in_errs = {0};
+    struct apply_session s;
+    struct ks_err e = KS_ERR_INIT;
+    int exit_code = 0;
+    bool session = false;
+    char *live_dir = NULL, *merged_dir = NULL;
+    char **names = NULL;
+    memset(&s, 0, sizeof(s));
+
+    struct applyin_opts io = {&o->files, o->recursive};
+    if (applyin_load(&m, &in_errs, &io, &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 2;
+        goto done;
+    }
+    if (apply_session_open(&s, o, argc, argv, "kubectl diff", &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 2;
+        goto done;
+    }
+    session = true;
+    s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
+    s.n = m.n;
+    s.start = diff_start;
+    s.limit = o->concurrency > 0       ? (size_t)o->concurrency
+              : m.n <= DIFF_SERIAL_MAX ? 1
+                                       : DIFF_DEFAULT_CONCURRENCY;
+    for (size_t i = 0; i < m.n; i++) {
+        struct aobj *a = &s.objs[i];
+        a->index = i;
+        a->src = &m.objs[i];
+        a->obj = json_deep_copy(m.objs[i].obj);
+        a->s = &s;
+        struct ks_err pe = KS_ERR_INIT;
+        if (apply_obj_prepare(a, &pe) != 0)
+            apply_obj_error(a, "error: %s", pe.msg);
+    }
+    if (apply_run(&s, &e) != 0) {
+        fprintf(stderr, "error: %s\n", e.msg);
+        exit_code = 2;
+        goto done;
+    }
+    size_t nerr = in_errs.n;
+    for (size_t i = 0; i < s.n; i++)
+        nerr += s.objs[i].errors.n;
+    if (nerr) {
+        for (size_t i = 0; i < in_errs.n; i++)
+            fprintf(stderr, "%s%s\n", strncmp(in_errs.v[i], "error: ", 7) ? "error: " : "",
+                    in_errs.v[i]);
+        for (size_t i = 0; i < s.n; i++)
+            for (size_t k = 0; k < s.objs[i].errors.n; k++)
+                fprintf(stderr, "%s\n", s.objs[i].errors.v[k]);
+        exit_code = 2;
+        goto done;
+    }
+    live_dir = make_tempdir("LIVE-");
+    merged_dir = make_tempdir("MERGED-");
+    if (!live_dir || !merged_dir) {
+        fprintf(stderr, "error: cannot create temporary directories: %s\n", strerror(errno));
+        exit_code = 2;
+        goto done;
+    }
+    names = ks_calloc(s.n ? s.n : 1, sizeof(*names));
+    for (size_t i = 0; i < s.n; i++) {
+        struct aobj *a = &s.objs[i];
+        json_t *live = prepared(a->live, o->show_managed_fields);
+        json_t *merged = prepared(a->result, o->show_managed_fields);
+        if (is_secret(a->obj) && (live || merged))
+            mask_secrets(live, merged);
+        names[i] = file_name(a);
+        if (write_file(live_dir, names[i], live) || write_file(merged_dir, names[i], merged)) {
+            fprintf(stderr, "error: cannot write %s: %s\n", names[i], strerror(errno));
+            exit_code = 2;
+        }
+        json_decref(live);
+        json_decref(merged);
+    }
+    if (exit_code == 0)
+        exit_code = run_diff(live_dir, merged_dir);
+done:
+    if (live_dir)
+        remove_tree(live_dir, &s, (const char *const *)names);
+    if (merged_dir)
+        remove_tree(merged_dir, &s, (const char *const *)names);
+    free(live_dir);
+    free(merged_dir);
+    if (session) {
+        for (size_t i = 0; i < s.n; i++) {
+            if (names)
+                free(names[i]);
+            apply_obj_release(&s.objs[i]);
+        }
+        free(s.objs);
+        apply_session_close(&s);
+    }
+    free(names);
+    cliopt_list_free(&in_errs);
+    manifest_release(&m);
+    return exit_code;
+}
 
 int cmd_diff_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return KS_EDELEGATE;
+    struct apply_opts o;
+    struct cliopt_list args = {0};
+    int ci = cliopt_command_index(argc, argv);
+    memset(&o, 0, sizeof(o));
+    o.overwrite = true;
+    o.openapi_patch = true;
+    o.is_diff = true;
+    int rc = parse_flags(&o, argc, argv, ci, &args);
+    if (rc == 0 && args.n > 0)
+        rc = KS_EDELEGATE;
+    if (rc == 0)
+        rc = run_diff_cmd(&o, argc, argv);
+    free(o.field_manager);
+    cliopt_list_free(&o.files);
+    cliopt_list_free(&args);
+    return rc;
 }
