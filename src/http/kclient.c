@@ -202,7 +202,7 @@ static char *kclient_warning_text(const char *v, size_t len)
             p++;
         strbuf_addch(&sb, *p);
     }
-    return strbuf_detach(&sb, NULL);
+    return klog_detach(&sb);
 }
 
 static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
@@ -263,7 +263,7 @@ static void kclient_sort_lines(struct strbuf *sb)
 {
     size_t n = 0, cap = 16;
     char **lines = ks_malloc(cap * sizeof(char *));
-    char *s = strbuf_detach(sb, NULL), *save = NULL;
+    char *s = klog_detach(sb), *save = NULL;
     for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         if (n == cap)
             lines = ks_realloc(lines, (cap *= 2) * sizeof(char *));

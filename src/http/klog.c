@@ -138,3 +138,9 @@ void klog_flush(struct strbuf *sb, FILE *fp)
     }
     strbuf_reset(sb);
 }
+
+char *klog_detach(struct strbuf *sb)
+{
+    strbuf_add(sb, "", 0);
+    return strbuf_detach(sb, NULL);
+}

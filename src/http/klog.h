@@ -26,6 +26,13 @@ void klog_body(struct strbuf *sb, const char *body, size_t len, int verbosity);
 /* "OK", "Not Found", ... (Go's http.StatusText); "" when unknown. */
 const char *klog_status_text(long code);
 
+/*
+ * strbuf_detach() that is NUL-terminated even for a buffer that never held a
+ * byte (strbuf_grow() leaves a fresh allocation unterminated).
+ * Ownership: caller frees.
+ */
+char *klog_detach(struct strbuf *sb);
+
 /* Write sb to fp in one call and reset it. */
 void klog_flush(struct strbuf *sb, FILE *fp);
 

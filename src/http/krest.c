@@ -7,6 +7,7 @@
 #include "http/krest.h"
 
 #include "base/strbuf.h"
+#include "http/klog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ char *krest_query_escape(const char *s)
         else
             strbuf_addf(&sb, "%%%02X", *p);
     }
-    return strbuf_detach(&sb, NULL);
+    return klog_detach(&sb);
 }
 
 static void krest_param(struct strbuf *sb, const char *key, const char *value)
@@ -63,7 +64,7 @@ char *krest_path(const struct kdisc_mapping *m, const char *ns, const char *name
         krest_param(&sb, "limit", q->limit > 0 ? limit : NULL);
         krest_param(&sb, "resourceVersion", q->resource_version);
     }
-    return strbuf_detach(&sb, NULL);
+    return klog_detach(&sb);
 }
 
 char *krest_delete_body(const char *propagation_policy)

@@ -8,6 +8,7 @@
 
 #include "base/gojson.h"
 #include "base/strbuf.h"
+#include "http/klog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,7 @@ static void kstatus_generic(struct kstatus *st, long code, const char *server_ms
             gojson_write_string(&sb, server_msg, strlen(server_msg));
             strbuf_adds(&sb, ") has prevented the request from succeeding");
             reason = "InternalError";
-            owned = strbuf_detach(&sb, NULL);
+            owned = klog_detach(&sb);
         } else {
             reason = "";
             owned = ks_asprintf("the server responded with the status code %ld but did not "
@@ -150,7 +151,7 @@ static char *kstatus_invalid_text(const struct kstatus *st)
     }
     size_t n = json_array_size(causes);
     if (n == 0)
-        return strbuf_detach(&sb, NULL);
+        return klog_detach(&sb);
     strbuf_adds(&sb, ": ");
     for (size_t i = 0; i < n; i++) {
         const json_t *c = json_array_get(causes, i);
@@ -160,7 +161,7 @@ static char *kstatus_invalid_text(const struct kstatus *st)
             strbuf_adds(&sb, "\n* ");
         strbuf_addf(&sb, "%s: %s", f ? f : "", m ? m : "");
     }
-    return strbuf_detach(&sb, NULL);
+    return klog_detach(&sb);
 }
 
 char *kstatus_text(const struct kstatus *st)

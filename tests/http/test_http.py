@@ -206,6 +206,9 @@ def run(argv, env=None, stdin=None, timeout=30, label=None):
     p = subprocess.run(argv, env=env or env_for(), input=stdin, capture_output=True, text=True,
                        timeout=timeout, cwd=WORK)
     p.elapsed = time.monotonic() - t0
+    if argv[0] == DRIVER:  # under -DKUBESHIM_SANITIZE every run must be clean
+        check(not any(m in p.stderr for m in ("Sanitizer", "runtime error:")),
+              f"sanitizers clean: {' '.join(argv[1:4])}", p.stderr[:1500])
     if any(a in ("-v=9", "--v=9") for a in argv):
         verbose_outputs.append((label or " ".join(argv[:3]), p.stdout + p.stderr))
     return p
