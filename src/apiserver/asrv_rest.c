@@ -10,6 +10,7 @@
 #include "apiserver/asrv_proto.h"
 #include "apiserver/asrv_select.h"
 #include "apiserver/asrv_status.h"
+#include "apiserver/asrv_table.h"
 #include "base/gojson.h"
 #include "base/yamlin.h"
 
@@ -191,6 +192,15 @@ static void do_list(struct asrv *s, const struct asrv_req *q, struct asrv_resp *
             json_array_append_new(items, asrv_rest_view(s->store.v[i].obj, res));
     char *gv = asrv_catalog_gv(res), rv[32];
     snprintf(rv, sizeof(rv), "%lld", s->store.rv);
+    const char *tv = asrv_table_wanted(q->accept);
+    if (tv) {
+        json_t *table = asrv_table_build(res, items, tv, rv);
+        asrv_status_json(r, 200, table);
+        json_decref(table);
+        json_decref(items);
+        free(gv);
+        goto done;
+    }
     json_t *list = json_pack("{s:s,s:s,s:{s:s},s:o}", "kind", res->list_kind, "apiVersion", gv,
                              "metadata", "resourceVersion", rv, "items", items);
     asrv_status_json(r, 200, list);
@@ -441,6 +451,14 @@ void asrv_rest_handle(struct asrv *s, const struct asrv_req *q, struct asrv_resp
             json_t *scale = asrv_rest_scale_of(live);
             asrv_status_json(r, 200, scale);
             json_decref(scale);
+        } else if (asrv_table_wanted(q->accept)) {
+            json_t *one = json_pack("[O]", live);
+            const char *rv = json_string_value(
+                json_object_get(json_object_get(live, "metadata"), "resourceVersion"));
+            json_t *table = asrv_table_build(res, one, asrv_table_wanted(q->accept), rv ? rv : "");
+            asrv_status_json(r, 200, table);
+            json_decref(table);
+            json_decref(one);
         } else {
             send_obj(r, 200, live, res);
         }

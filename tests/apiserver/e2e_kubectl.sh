@@ -74,6 +74,21 @@ check "service defaults" "ClusterIP TCP 8080 9090 True" \
 check "secret stringData folded" "YWRtaW4= Opaque False" \
     "$(jget "$D/secret.json" "' '.join(str(x) for x in [d['data']['user'], d['type'], 'stringData' in d])")"
 
+# --- get: the server's Table
+check_rc "get (table)" 0 "$K" get deploy web
+check_contains "table columns" "NAME   READY   UP-TO-DATE   AVAILABLE   AGE" "$D/last.out"
+check_rc "get svc (table)" 0 "$K" get svc web
+check_contains "service row" "80/TCP,9090/TCP" "$D/last.out"
+
+# --- fieldValidation: Strict (kubectl's default) rejects unknown fields, Ignore drops them
+check_rc "unknown fields, strict" 1 "$K" apply -f "$FX/unknown-field.yaml"
+check_contains "strict message" 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz", unknown field "spec.template.spec.containers[0].imagePolicy"' "$D/last.err"
+check_rc "unknown fields, server-side" 1 "$K" apply --server-side -f "$FX/unknown-field.yaml"
+check_contains "server-side message" '.spec.replicaz: field not declared in schema' "$D/last.err"
+check_rc "unknown fields, --validate=false" 0 "$K" apply --validate=false -f "$FX/unknown-field.yaml"
+check "unknown fields dropped" "1 False" "$("$K" get deploy typo -o json | "$AS_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["spec"]["replicas"], "replicaz" in d["spec"])')"
+check_rc "delete typo" 0 "$K" delete deploy typo
+
 # --- get -o yaml / -o json
 check_rc "get -o yaml" 0 "$K" get cm cfg -o yaml
 check_contains "get -o yaml body" 'a: "1"' "$D/last.out"
