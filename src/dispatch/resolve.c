@@ -213,7 +213,7 @@ static int probe_server(struct resolve *r, const struct probe_net *net, const st
  * says why).
  */
 static int server_version(struct resolve *r, int argc, char **argv, const struct resolve_opts *o,
-                          char *fail, size_t nfail)
+                          bool cache_only, char *fail, size_t nfail)
 {
     struct kflags f = KFLAGS_INIT;
     struct kubeconfig kc;
@@ -234,7 +234,7 @@ static int server_version(struct resolve *r, int argc, char **argv, const struct
     if ((stream = streamed_kubeconfig(&f)) != NULL) {
         /* Reading a pipe would leave kubectl an empty config (kubernetes/kubectl#1759). */
         bprintf(r->probe, sizeof(r->probe), "not probed: kubeconfig %s is a stream", stream);
-        rc = -1;
+        rc = cache_only ? 1 : -1;
         bprintf(fail, nfail, "kubeconfig %s is a pipe, not probing the server", stream);
         goto done;
     }
@@ -277,6 +277,10 @@ static int server_version(struct resolve *r, int argc, char **argv, const struct
                         : cached == 0 ? "cache stale"
                         : r->set.cache_ttl_s <= 0 ? "cache off"
                                                   : "cache miss";
+    if (cache_only) {
+        bprintf(r->probe, sizeof(r->probe), "%s; not probed", state);
+        goto done;
+    }
     if (!o->net) {
         bprintf(r->probe, sizeof(r->probe), "%s; the probe needs the full program", state);
         rc = 2;
@@ -395,12 +399,30 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
             bprintf(why, sizeof(why), "plugin %s", plugin);
         free(plugin);
         r->probe_skipped = true;
-        bprintf(r->probe, sizeof(r->probe), "not probed: %s", why);
+        /* A version the cache already holds costs no request: use it when there is one. */
+        char fail[KS_ERR_MSG + PATH_MAX];
+        if (!(nested && *nested) &&
+            server_version(r, argc, argv, o, true, fail, sizeof(fail)) == 0) {
+            char pwhy[sizeof(r->reason)], vb[32];
+            int i = policy_choose(&r->bins, &r->server, r->set.policy, pwhy, sizeof(pwhy));
+            if (i >= 0) {
+                r->chosen = ks_strdup(r->bins.v[i].path);
+                bprintf(r->reason, sizeof(r->reason), "%s, cached server %s: %s: kubectl %s", why,
+                        r->git_version, pwhy, kver_str(&r->bins.v[i].ver, vb, sizeof(vb)));
+                return 0;
+            }
+        }
+        char probe[sizeof(r->probe)];
+        if (r->probe[0])
+            bprintf(probe, sizeof(probe), "not probed: %s (%s)", why, r->probe);
+        else
+            bprintf(probe, sizeof(probe), "not probed: %s", why);
+        bprintf(r->probe, sizeof(r->probe), "%s", probe);
         return choose_fallback(r, why, e);
     }
 
     char fail[KS_ERR_MSG + PATH_MAX];
-    int sv = server_version(r, argc, argv, o, fail, sizeof(fail));
+    int sv = server_version(r, argc, argv, o, false, fail, sizeof(fail));
     if (sv == 2)
         return ks_fail(e, KS_EDELEGATE, "the server version is not cached");
     if (sv != 0) {

@@ -146,6 +146,8 @@ export KUBESHIM_CACHE_TTL=300
 ver v1.30.2; k get ns; check "cache miss probes" [ "$(nreq)" = 1 ]
 k get pods; check "cache hit: no request" [ "$(nreq)" = 0 ]
 check "cache hit: same binary" ran kubectl.1.30
+k completion bash; check "local command, cached version: no request" [ "$(nreq)" = 0 ]
+check "local command uses the cached version" ran kubectl.1.30
 ver v1.31.1; k get pods
 check "within the lifetime the cached version rules" ran kubectl.1.30
 k version; check "kubectl version bypasses and refreshes the cache" [ "$(nreq)" = 1 ]
