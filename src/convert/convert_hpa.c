@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Move src[from] into dst[to] when present and not null. */
 static void move(json_t *dst, const char *to, json_t *src, const char *from)
@@ -127,6 +128,50 @@ static void metric_up(json_t *m, bool status)
 }
 
 /*
+ * A copy of src with its members renamed to the names in keys, matched without
+ * regard to case as encoding/json matches them; other members are dropped.
+ * The annotation holds the internal type marshalled without json tags
+ * ("ScaleUp", "StabilizationWindowSeconds"), which Unmarshal reads either way.
+ */
+static json_t *fold_members(json_t *src, const char *const *keys)
+{
+    json_t *out = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(src, k, v)
+    {
+        for (const char *const *want = keys; *want; want++)
+            if (strcasecmp(k, *want) == 0 && !json_is_null(v))
+                json_object_set(out, *want, v);
+    }
+    return out;
+}
+
+/* The behavior annotation's value as a v2 HorizontalPodAutoscalerBehavior. */
+static json_t *behavior_from_annotation(json_t *b)
+{
+    static const char *const top[] = {"scaleUp", "scaleDown", NULL};
+    static const char *const rules[] = {"stabilizationWindowSeconds", "selectPolicy", "policies",
+                                        "tolerance", NULL};
+    static const char *const policy[] = {"type", "value", "periodSeconds", NULL};
+    json_t *out = fold_members(b, top);
+    const char *k;
+    json_t *v;
+    json_object_foreach(out, k, v)
+    {
+        if (!json_is_object(v))
+            continue;
+        json_t *r = fold_members(v, rules);
+        json_t *pols = convert_util_arr_get(r, "policies");
+        for (size_t i = 0; i < json_array_size(pols); i++)
+            if (json_is_object(json_array_get(pols, i)))
+                json_array_set_new(pols, i, fold_members(json_array_get(pols, i), policy));
+        json_object_set_new(out, k, r);
+    }
+    return out;
+}
+
+/*
  * PARITY: DropRoundTripHorizontalPodAutoscalerAnnotations; an annotation map
  * left empty is dropped by omitempty. behavior: the v2beta1 annotation moves to
  * spec.behavior when it holds a non-empty object (as the conversion did).
@@ -148,9 +193,12 @@ static void drop_round_trip_annotations(json_t *obj, bool take_behavior)
     if (take_behavior && beh && spec) {
         json_t *b = NULL;
         struct ks_err e = KS_ERR_INIT;
-        if (gojson_loads(&b, beh, strlen(beh), &e) == 0 && json_is_object(b) &&
-            (!convert_util_unset(b, "scaleUp") || !convert_util_unset(b, "scaleDown")))
-            json_object_set(spec, "behavior", b);
+        if (gojson_loads(&b, beh, strlen(beh), &e) == 0 && json_is_object(b)) {
+            json_t *nb = behavior_from_annotation(b);
+            if (json_object_size(nb))
+                json_object_set(spec, "behavior", nb);
+            json_decref(nb);
+        }
         json_decref(b);
     }
     for (size_t i = 0; i < KS_ARRAY_SIZE(keys); i++)
