@@ -2,6 +2,9 @@
  * convert_apps.h: rules for the workload controllers (Deployment, DaemonSet,
  * ReplicaSet, StatefulSet) between extensions/v1beta1, apps/v1beta1,
  * apps/v1beta2 and apps/v1. Each rewrites obj in place (see convert.h).
+ *
+ * Ownership: each function changes obj, the engine's private copy, in place.
+ * Errors: none; they return 0.
  */
 #ifndef CONVERT_APPS_H
 #define CONVERT_APPS_H

@@ -1,6 +1,9 @@
 /*
  * convert_hpa.h: HorizontalPodAutoscaler between autoscaling/v2beta1,
  * autoscaling/v2beta2 and autoscaling/v2 (see convert.h).
+ *
+ * Ownership: each function changes obj, the engine's private copy, in place.
+ * Errors: none; they return 0.
  */
 #ifndef CONVERT_HPA_H
 #define CONVERT_HPA_H

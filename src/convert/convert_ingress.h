@@ -1,6 +1,9 @@
 /*
  * convert_ingress.h: Ingress between extensions/v1beta1,
  * networking.k8s.io/v1beta1 and networking.k8s.io/v1 (see convert.h).
+ *
+ * Ownership: each function changes obj, the engine's private copy, in place.
+ * Errors: KS_EINPUT for a serviceName/servicePort of the wrong JSON type.
  */
 #ifndef CONVERT_INGRESS_H
 #define CONVERT_INGRESS_H

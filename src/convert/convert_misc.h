@@ -3,6 +3,9 @@
  * apiVersion but less than a file of their own: PodDisruptionBudget,
  * EndpointSlice, the admission webhook configurations and
  * CertificateSigningRequest (see convert.h).
+ *
+ * Ownership: each function changes obj, the engine's private copy, in place.
+ * Errors: KS_EINVALID from convert_misc_csr_up (no spec.signerName).
  */
 #ifndef CONVERT_MISC_H
 #define CONVERT_MISC_H
