@@ -287,6 +287,43 @@ static void make_exe(const char *dir, const char *name)
     free(p);
 }
 
+/* PARITY: kubectl's plugin lookup: the longest kubectl-<w1>-<w2> name first, '-' in a word as '_'.
+ */
+static void test_plugins(void)
+{
+    char *dir = ks_asprintf("%s/plugins", tmpdir);
+    char *old_path = ks_strdup(getenv("PATH") ? getenv("PATH") : "");
+    mkdir(dir, 0755);
+    make_exe(dir, "kubectl-oidc_login");
+    make_exe(dir, "kubectl-foo");
+    make_exe(dir, "kubectl-foo-bar");
+    make_exe(dir, "kubectl-get");
+    setenv("PATH", dir, 1);
+    char *a1[] = {"kubectl", "oidc-login", "get-token", "--x", NULL};
+    char *a2[] = {"kubectl", "foo", "bar", "baz", NULL};
+    char *a3[] = {"kubectl", "foo", "-n", "bar", NULL};
+    char *a4[] = {"kubectl", "get", "pods", NULL};
+    char *a5[] = {"kubectl", "-n", "x", "foo", NULL};
+    char *want1 = ks_asprintf("%s/kubectl-oidc_login", dir);
+    char *want2 = ks_asprintf("%s/kubectl-foo-bar", dir);
+    char *want3 = ks_asprintf("%s/kubectl-foo", dir);
+    char *p;
+    KT_CHECK_STR(p = argv_plugin_path(4, a1), want1);
+    free(p);
+    KT_CHECK_STR(p = argv_plugin_path(4, a2), want2);
+    free(p);
+    KT_CHECK_STR(p = argv_plugin_path(4, a3), want3);
+    free(p);
+    KT_CHECK(argv_plugin_path(3, a4) == NULL); /* a builtin is never a plugin */
+    KT_CHECK(argv_plugin_path(4, a5) == NULL); /* kubectl stops at the first flag */
+    setenv("PATH", old_path, 1);
+    free(want1);
+    free(want2);
+    free(want3);
+    free(old_path);
+    free(dir);
+}
+
 static void test_bins_policy(void)
 {
     char *inv = ks_asprintf("%s/inv", tmpdir), *sys = ks_asprintf("%s/sys", tmpdir);
@@ -432,6 +469,7 @@ int main(void)
     test_argv();
     test_bins_policy();
     test_vcache();
+    test_plugins();
     test_mutations();
     char *cmd = ks_asprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
