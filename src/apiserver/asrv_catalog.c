@@ -59,6 +59,29 @@ static const struct builtin builtins[] = {
     {"coordination.k8s.io", "v1", "leases", "Lease", "", "", "", true, false},
 };
 
+/* Group-versions older clusters served (1.16-1.25): only when --serve-only names them. */
+static const struct builtin legacy[] = {
+    {"extensions", "v1beta1", "deployments", "Deployment", "deploy", "all", "status,scale", true,
+     true},
+    {"extensions", "v1beta1", "daemonsets", "DaemonSet", "ds", "all", "status", true, true},
+    {"extensions", "v1beta1", "replicasets", "ReplicaSet", "rs", "all", "status,scale", true, true},
+    {"extensions", "v1beta1", "ingresses", "Ingress", "ing", "", "status", true, true},
+    {"extensions", "v1beta1", "networkpolicies", "NetworkPolicy", "netpol", "", "", true, true},
+    {"apps", "v1beta1", "deployments", "Deployment", "deploy", "all", "status,scale", true, true},
+    {"apps", "v1beta2", "deployments", "Deployment", "deploy", "all", "status,scale", true, true},
+    {"batch", "v1beta1", "cronjobs", "CronJob", "cj", "all", "status", true, true},
+    {"networking.k8s.io", "v1beta1", "ingresses", "Ingress", "ing", "", "status", true, true},
+    {"policy", "v1beta1", "poddisruptionbudgets", "PodDisruptionBudget", "pdb", "", "status", true,
+     true},
+    {"autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", "hpa", "all",
+     "status", true, false},
+    {"autoscaling", "v2beta2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", "hpa", "all",
+     "status", true, false},
+    {"rbac.authorization.k8s.io", "v1beta1", "roles", "Role", "", "", "", true, false},
+    {"apiextensions.k8s.io", "v1beta1", "customresourcedefinitions", "CustomResourceDefinition",
+     "crd,crds", "api-extensions", "status", false, true},
+};
+
 /* PARITY: the group order of a 1.33 API server's /apis (by group priority). */
 static const char *const group_order[] = {
     "",
@@ -125,10 +148,11 @@ static void res_free(struct asrv_res *r)
     free(r->subres);
 }
 
-static bool gv_allowed(const struct asrv_catalog *c, const char *group, const char *version)
+static bool gv_allowed(const struct asrv_catalog *c, const char *group, const char *version,
+                       bool old)
 {
     if (!c->only)
-        return true;
+        return !old;
     for (char **p = c->only; *p; p++) {
         const char *slash = strchr(*p, '/');
         if (!slash && !*group && strcmp(*p, version) == 0)
@@ -155,8 +179,11 @@ void asrv_catalog_init(struct asrv_catalog *c, const char *only)
         free(dup);
     }
     for (size_t i = 0; i < KS_ARRAY_SIZE(builtins); i++)
-        if (gv_allowed(c, builtins[i].group, builtins[i].version))
+        if (gv_allowed(c, builtins[i].group, builtins[i].version, false))
             res_add(c, &builtins[i], NULL, NULL, false);
+    for (size_t i = 0; i < KS_ARRAY_SIZE(legacy); i++)
+        if (gv_allowed(c, legacy[i].group, legacy[i].version, true))
+            res_add(c, &legacy[i], NULL, NULL, false);
 }
 
 void asrv_catalog_release(struct asrv_catalog *c)
@@ -369,7 +396,7 @@ int asrv_catalog_set_crd(struct asrv_catalog *c, const char *name, const json_t 
     for (size_t i = 0; i < json_array_size(versions); i++) {
         const json_t *v = json_array_get(versions, i);
         const char *vn = json_string_value(json_object_get(v, "name"));
-        if (!vn || json_is_false(json_object_get(v, "served")) || !gv_allowed(c, group, vn))
+        if (!vn || json_is_false(json_object_get(v, "served")) || !gv_allowed(c, group, vn, false))
             continue;
         const json_t *subs = json_object_get(v, "subresources");
         char *sub = ks_asprintf(

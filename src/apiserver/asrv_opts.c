@@ -29,7 +29,10 @@ static const struct opt opts[] = {
     {"--openapi-dir", O_STR, OFF(openapi_dir), "DIR",
      "serve OpenAPI v3 documents from DIR (api__v1_openapi.json, ...); others get a stub"},
     {"--serve-only", O_STR, OFF(serve_only), "GVS",
-     "serve only these group-versions (comma-separated: v1,apps/v1,...)"},
+     "serve only these group-versions (comma-separated: v1,apps/v1,...); also the way to serve "
+     "old ones: extensions/v1beta1, apps/v1beta1, apps/v1beta2, batch/v1beta1, "
+     "networking.k8s.io/v1beta1, policy/v1beta1, autoscaling/v1, autoscaling/v2beta2, "
+     "rbac.authorization.k8s.io/v1beta1, apiextensions.k8s.io/v1beta1"},
     {"--fixtures", O_STR, OFF(fixtures), "FILE", "load these objects (JSON or YAML) at start"},
     {"--tls", O_FLAG, OFF(tls), NULL, "serve HTTPS with a CA and certificate generated at start"},
     {"--cert-dir", O_STR, OFF(cert_dir), "DIR",

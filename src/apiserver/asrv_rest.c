@@ -125,11 +125,11 @@ void asrv_rest_wctx(struct asrv_wctx *w, struct asrv *s, const struct asrv_req *
 
 json_t *asrv_rest_view(const json_t *obj, const struct asrv_res *res)
 {
-    if (!res->crd)
-        return json_incref((json_t *)obj);
+    /* PARITY: a version served from shared storage without conversion ("None" strategy) */
     char *gv = asrv_catalog_gv(res);
     json_t *v = json_incref((json_t *)obj);
-    if (strcmp(json_string_value(json_object_get(obj, "apiVersion")), gv) != 0) {
+    const char *av = json_string_value(json_object_get(obj, "apiVersion"));
+    if (!av || strcmp(av, gv) != 0) {
         json_decref(v);
         v = json_copy((json_t *)obj);
         json_object_set_new(v, "apiVersion", json_string(gv));

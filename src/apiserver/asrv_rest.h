@@ -42,7 +42,7 @@ json_t *asrv_rest_decode(const struct asrv_req *q, struct asrv_resp *r);
 /* The autoscaling/v1 Scale of obj. Ownership: new. */
 json_t *asrv_rest_scale_of(const json_t *obj);
 
-/* The object the response shows: CRs answer in the requested version. Ownership: new ref. */
+/* The object as the response shows it: in the requested version. Ownership: new ref. */
 json_t *asrv_rest_view(const json_t *obj, const struct asrv_res *res);
 
 #endif

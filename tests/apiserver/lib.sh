@@ -8,11 +8,18 @@ AS_PASS=0
 AS_FAIL=0
 AS_PID=
 
+# Stop the server; it must exit 0 (a sanitizer report makes it fail).
 as_stop() {
     if [ -n "$AS_PID" ]; then
         kill -TERM "$AS_PID" 2>/dev/null
         wait "$AS_PID" 2>/dev/null
+        local rc=$?
         AS_PID=
+        if [ "$rc" != 0 ]; then
+            AS_FAIL=$((AS_FAIL + 1))
+            echo "FAIL server exit code $rc:"
+            tail -30 "$AS_SRV_DIR/server.err"
+        fi
     fi
 }
 
@@ -21,6 +28,7 @@ as_start() {
     shift
     mkdir -p "$dir"
     rm -f "$dir/port"
+    AS_SRV_DIR=$dir
     "$AS_BIN" --port 0 --port-file "$dir/port" --kubeconfig-out "$dir/kubeconfig" \
         --log "$dir/requests.jsonl" "$@" 2>"$dir/server.err" &
     AS_PID=$!
@@ -75,8 +83,8 @@ jget() {
 }
 
 as_done() {
-    echo "$AS_PASS passed, $AS_FAIL failed"
     as_stop
+    echo "$AS_PASS passed, $AS_FAIL failed"
     [ "$AS_FAIL" = 0 ] && [ "$AS_PASS" -gt 0 ]
     exit $?
 }
