@@ -51,3 +51,11 @@ if(KS_PYTHON3)
                      ${CMAKE_SOURCE_DIR}/src/convert/convert_rules.c ${KS_SHARED_DIR}/k8s-openapi)
     set_tests_properties(convert.shapes PROPERTIES LABELS convert SKIP_RETURN_CODE 77)
 endif()
+
+# The golden objects fit the API schemas (1.33's, or 1.20.4's for the old versions).
+if(KS_PYTHON3)
+    add_test(NAME convert.schema
+             COMMAND ${KS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/schema.py
+                     ${CMAKE_SOURCE_DIR}/fixtures/convert ${KS_SHARED_DIR}/k8s-openapi)
+    set_tests_properties(convert.schema PROPERTIES LABELS convert SKIP_RETURN_CODE 77)
+endif()
