@@ -30,8 +30,7 @@ int dispatch_exec(int argc, char **argv)
         resolve_release(&r);
         return 1;
     }
-    if (r.warning && !r.set.quiet)
-        fprintf(stderr, "%s\n", r.warning);
+    resolve_print_notes(&r);
     fflush(stdout);
     execve(r.chosen, argv, environ);
     int err = errno;

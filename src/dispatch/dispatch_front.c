@@ -84,8 +84,7 @@ int dispatch_front_run(int argc, char **argv)
         resolve_release(&r);
         return 1;
     }
-    if (r.warning && !r.set.quiet)
-        fprintf(stderr, "%s\n", r.warning);
+    resolve_print_notes(&r);
     execve(r.chosen, argv, environ);
     int err = errno;
     fprintf(stderr, "error: kubeshim: cannot run %s: %s\n", r.chosen, strerror(err));

@@ -463,6 +463,15 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
     return 0;
 }
 
+void resolve_print_notes(const struct resolve *r)
+{
+    const char *v = getenv("KUBESHIM_VERBOSE");
+    if (r->warning && !r->set.quiet)
+        fprintf(stderr, "%s\n", r->warning);
+    if (v && settings_parse_bool(v) == 1)
+        fprintf(stderr, "kubeshim: running %s (%s; %s)\n", r->chosen, r->reason, r->probe);
+}
+
 void resolve_release(struct resolve *r)
 {
     settings_release(&r->set);

@@ -1,7 +1,7 @@
 /*
  * resolve.h: decide which kubectl runs a command line, and record why, for
  * dispatch_exec() (which execs it) and `kubeshim which --explain` (which
- * prints the record). Resolution prints nothing.
+ * prints the record). Resolution prints nothing; resolve_print_notes() does.
  */
 #ifndef RESOLVE_H
 #define RESOLVE_H
@@ -56,6 +56,12 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
                 struct ks_err *e);
 
 void resolve_release(struct resolve *r);
+
+/*
+ * Before exec: the warning line on stderr (unless quiet), and with
+ * KUBESHIM_VERBOSE=1 one more line naming the binary, the reason and the probe.
+ */
+void resolve_print_notes(const struct resolve *r);
 
 /* The marker string that identifies a kubeshim binary (see resolve.c). */
 extern const char resolve_marker[];

@@ -282,6 +282,13 @@ check "a broken kuberlr.conf: one line naming file and line" \
 check "a broken kuberlr.conf: exit 1" [ "$(cat "$T/rc")" = 1 ]
 rm -rf "$T/link" "$T/home/.kuberlr" "$T/sys/kubectl1.36"
 
+ver v1.30.2; KUBESHIM_VERBOSE=1 k get ns
+check "KUBESHIM_VERBOSE: one line naming the binary and why" \
+    grep -q "^kubeshim: running $T/bin/kubectl.1.30 (exact minor" "$T/err"
+ver v1.40.0; KUBESHIM_QUIET=1 k get ns
+check "KUBESHIM_QUIET: no warning" [ "$(nerr)" = 0 ]
+check "KUBESHIM_QUIET: still the fallback" ran kubectl.1.33
+
 # KUBESHIM_KUBECTL forces a binary; which explains.
 ver v1.30.2
 KUBESHIM_KUBECTL="$T/bin/kubectl.1.28" k get ns; check "KUBESHIM_KUBECTL" ran kubectl.1.28
