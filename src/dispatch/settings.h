@@ -14,7 +14,9 @@
  *   quiet = false            KUBESHIM_QUIET           false (kuberlr's Quiet too)
  *
  * KUBESHIM_SYSTEM_CONFIGS (a ':' list, may be empty) replaces the two system
- * files, so tests can point every path at temporary directories.
+ * files, so tests can point every path at temporary directories. Read
+ * elsewhere: KUBESHIM_KUBECTL (force a binary), KUBESHIM_VERBOSE (name the
+ * choice on stderr), KUBESHIM_PROGRAM (the full program, for the front end).
  */
 #ifndef SETTINGS_H
 #define SETTINGS_H
