@@ -47,3 +47,12 @@ else()
                              SKIP_RETURN_CODE 77)
     endforeach()
 endif()
+
+# The offline commands `kubeshim build-patch` / `apply-patch` against outputs
+# recorded from kubectl 1.33 (fixtures/plan/patchtool/record.py).
+if(KS_PYTHON3 AND TARGET kubeshim)
+    add_test(NAME plan.patchtool
+             COMMAND ${KS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/test_patchtool.py $<TARGET_FILE:kubeshim>
+                     ${CMAKE_SOURCE_DIR}/fixtures/plan/patchtool/cases.json)
+    set_tests_properties(plan.patchtool PROPERTIES LABELS cli)
+endif()
