@@ -37,3 +37,19 @@ endif()
 # Must-show 3: the build-then-apply round trip, seeds replayed in every ctest run.
 ks_fuzz_target(fuzz_smp_roundtrip ${CMAKE_CURRENT_LIST_DIR}/fuzz_smp_roundtrip.c
                ${CMAKE_SOURCE_DIR}/fixtures/smp/fuzz-seeds MODULES ks_base ks_patch ks_merge)
+
+# Must-show 4: bench/smp_bench (not a test; run it by hand, results in bench/smp.md).
+ks_test_program(smp_bench ${CMAKE_SOURCE_DIR}/bench/smp_bench.c MODULES ks_base ks_patch ks_merge)
+
+# patch_smp_apply against what real kubectl 1.33 does (patch --local), recorded
+# in fixtures/smp/patch-local.yaml by tests/smp/record_patch_local.py.
+ks_test_program(test_smp_patch_local ${CMAKE_CURRENT_LIST_DIR}/test_smp_patch_local.c ${KS_SMP_SRCS}
+                MODULES ks_base)
+if(KS_PYTHON3)
+    add_test(NAME smp.patch-local
+             COMMAND test_smp_patch_local ${KS_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/case2json.py
+                     ${CMAKE_SOURCE_DIR}/fixtures/smp/patch-local.yaml)
+else()
+    add_test(NAME smp.patch-local COMMAND test_smp_patch_local --absent "no python3 with PyYAML")
+endif()
+set_tests_properties(smp.patch-local PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
