@@ -30,7 +30,8 @@ struct kauth {
     /* exec plugin results */
     unsigned exec_runs;
     bool exec_done;
-    time_t exec_expiry; /* 0: none */
+    struct ks_err exec_err; /* a failed run, reported again instead of re-running */
+    time_t exec_expiry;     /* 0: none */
     char *exec_token;
     char *exec_cert;
     char *exec_key;
@@ -325,13 +326,24 @@ done:
 
 static int kauth_exec_ensure(struct kauth *a, struct ks_err *e)
 {
+    if (a->exec_err.code) {
+        if (e)
+            *e = a->exec_err;
+        return a->exec_err.code;
+    }
     if (a->exec_done && (a->exec_expiry == 0 || time(NULL) < a->exec_expiry))
         return 0;
     /* An expired credential may be refreshed, but a command never runs the plugin twice
      * unless the first credential has expired. */
     if (a->exec_done && a->exec_runs >= 8)
         return 0;
-    return kauth_exec_run(a, e);
+    int rc = kauth_exec_run(a, &a->exec_err);
+    if (rc < 0) {
+        if (e)
+            *e = a->exec_err;
+        return rc;
+    }
+    return 0;
 }
 
 int kauth_header(const char **out, struct kauth *a, struct ks_err *e)

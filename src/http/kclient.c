@@ -109,9 +109,9 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     if (opts)
         c->opts = *opts;
     if (!c->opts.max_total_connections)
-        c->opts.max_total_connections = 32;
+        c->opts.max_total_connections = 64;
     if (!c->opts.max_host_connections)
-        c->opts.max_host_connections = 32;
+        c->opts.max_host_connections = 64;
     if (!c->opts.connect_timeout_ms)
         c->opts.connect_timeout_ms = 10000;
     if (!c->opts.timeout_ms)
@@ -461,7 +461,10 @@ static int kclient_prepare(struct kclient_call *call, const struct kclient_req *
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, call->errbuf);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    /* Wait for a connection that may multiplex only where ALPN can offer HTTP/2;
+     * over cleartext HTTP/1.1 that wait would serialise the requests. */
+    if (strncmp(k->server, "https", 5) == 0)
+        curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");

@@ -29,8 +29,8 @@
 struct kclient;
 
 struct kclient_opts {
-    int max_total_connections; /* 0: default 32 (HTTP/1.1 keep-alive pool size) */
-    int max_host_connections;  /* 0: default 32 */
+    int max_total_connections; /* 0: default 64 (HTTP/1.1 keep-alive pool size) */
+    int max_host_connections;  /* 0: default 64 */
     long connect_timeout_ms;   /* 0: default 10000 (a dispatcher probe passes ~2000) */
     long timeout_ms;        /* per-request total timeout; 0: conn->timeout_ms (may be 0 = none) */
     bool no_credentials;    /* send no credential at all (the dispatcher's first probe) */

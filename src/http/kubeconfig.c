@@ -11,6 +11,7 @@
 #include "base/yamlin.h"
 #include "http/kflags.h"
 #include "http/kbase64.h"
+#include "http/klog.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -120,6 +121,14 @@ static int kubeconfig_add_file(struct kubeconfig *kc, const char *path, bool mus
         goto done;
     kc->paths = ks_realloc(kc->paths, (kc->n_paths + 1) * sizeof(char *));
     kc->paths[kc->n_paths++] = ks_strdup(path);
+    if (kc->verbosity >= 6) {
+        /* PARITY: client-go loader.go logs each file at -v=6 */
+        struct strbuf lg = STRBUF_INIT;
+        klog_header(&lg, 'I', "loader.go:402");
+        strbuf_addf(&lg, "Config loaded from file:  %s\n", path);
+        klog_flush(&lg, stderr);
+        strbuf_release(&lg);
+    }
     if (sb.len == 0)
         goto done;
     struct ks_err ye = KS_ERR_INIT;
@@ -161,6 +170,7 @@ int kubeconfig_load(struct kubeconfig *kc, const struct kflags *f, struct ks_err
 {
     int rc = 0;
     memset(kc, 0, sizeof(*kc));
+    kc->verbosity = f ? f->verbosity : 0;
     kc->merged = json_pack("{s:{},s:{},s:{},s:{}}", "clusters", "users", "contexts", "preferences");
     if (f && f->kubeconfig && *f->kubeconfig)
         return kubeconfig_add_file(kc, f->kubeconfig, true, e);

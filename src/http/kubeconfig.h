@@ -25,6 +25,7 @@ struct kubeconfig {
     char **paths;   /* files that were read, in precedence order */
     size_t n_paths;
     bool from_default; /* no --kubeconfig, no KUBECONFIG: ~/.kube/config (may be absent) */
+    int verbosity;     /* -v: at 6 and above each file read is logged as kubectl logs it */
 };
 
 /*
