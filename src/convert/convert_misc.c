@@ -1,7 +1,8 @@
 /*
  * convert_misc.c: PodDisruptionBudget (pkg/apis/policy/v1beta1/conversion.go),
  * EndpointSlice (pkg/apis/discovery/v1beta1/conversion.go), the admission
- * webhooks (pkg/apis/admissionregistration/v1beta1/defaults.go) and
+ * webhooks (pkg/apis/admissionregistration/v1beta1/defaults.go), the
+ * PriorityLevelConfiguration shares (pkg/apis/flowcontrol/v1beta*) and
  * CertificateSigningRequest (pkg/apis/certificates/v1beta1/defaults.go).
  */
 #include "convert/convert_misc.h"
@@ -110,6 +111,53 @@ int convert_misc_webhooks_up(json_t *obj, struct ks_err *e)
         convert_util_default_new(w, "timeoutSeconds", json_integer(30));
         if (convert_util_empty(json_object_get(w, "admissionReviewVersions")))
             json_object_set_new(w, "admissionReviewVersions", json_pack("[s]", "v1beta1"));
+    }
+    return 0;
+}
+
+#define PLC_PRESERVE_ZERO "flowcontrol.k8s.io/v1beta3-preserve-zero-concurrency-shares"
+
+/*
+ * The beta versions' shares are an int32 where 0 means "default 30"
+ * (SetDefaults_LimitedPriorityLevelConfiguration); v1's is a pointer, nil
+ * defaulting to 30 and 0 meaning 0. So 0 or unset becomes unset, unless
+ * keep_zero.
+ */
+static void plc_shares(json_t *obj, const char *key, bool keep_zero)
+{
+    json_t *limited = convert_util_path(obj, "spec", "limited", NULL);
+    if (!limited)
+        return;
+    json_t *v = json_object_get(limited, key);
+    json_incref(v);
+    json_object_del(limited, key);
+    if (v && !json_is_null(v) && (!convert_util_empty(v) || keep_zero))
+        json_object_set(limited, "nominalConcurrencyShares", v);
+    json_decref(v);
+}
+
+int convert_misc_plc_v1beta2_up(json_t *obj, struct ks_err *e)
+{
+    (void)e;
+    /* PARITY: v1beta1/v1beta2 conversion.go: AssuredConcurrencyShares was renamed
+     * NominalConcurrencyShares (Convert_v1beta2_LimitedPriorityLevelConfiguration_To_...) */
+    plc_shares(obj, "assuredConcurrencyShares", false);
+    return 0;
+}
+
+int convert_misc_plc_v1beta3_up(json_t *obj, struct ks_err *e)
+{
+    (void)e;
+    /* PARITY: v1beta3 SetDefaults_PriorityLevelConfiguration defaults a zero only without the
+     * round-trip annotation, which the conversion to internal drops (and v1 forbids) */
+    json_t *meta = convert_util_obj_get(obj, "metadata");
+    json_t *ann = convert_util_obj_get(meta, "annotations");
+    bool keep_zero = ann && json_object_get(ann, PLC_PRESERVE_ZERO);
+    plc_shares(obj, "nominalConcurrencyShares", keep_zero);
+    if (ann) {
+        json_object_del(ann, PLC_PRESERVE_ZERO);
+        if (json_object_size(ann) == 0)
+            json_object_del(meta, "annotations");
     }
     return 0;
 }

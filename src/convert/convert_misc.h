@@ -1,8 +1,8 @@
 /*
  * convert_misc.h: the v1beta1 -> v1 rules that need more than a new
  * apiVersion but less than a file of their own: PodDisruptionBudget,
- * EndpointSlice, the admission webhook configurations and
- * CertificateSigningRequest (see convert.h).
+ * EndpointSlice, the admission webhook configurations, the API priority
+ * levels and CertificateSigningRequest (see convert.h).
  *
  * Ownership: each function changes obj, the engine's private copy, in place.
  * Errors: KS_EINVALID from convert_misc_csr_up (no spec.signerName).
@@ -20,6 +20,10 @@ int convert_misc_pdb_up(json_t *obj, struct ks_err *e);
 int convert_misc_endpointslice_up(json_t *obj, struct ks_err *e);
 /* admissionregistration.k8s.io/v1beta1 Validating/MutatingWebhookConfiguration -> v1. */
 int convert_misc_webhooks_up(json_t *obj, struct ks_err *e);
+/* flowcontrol.apiserver.k8s.io/v1beta1|v1beta2 PriorityLevelConfiguration -> v1. */
+int convert_misc_plc_v1beta2_up(json_t *obj, struct ks_err *e);
+/* flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration -> v1. */
+int convert_misc_plc_v1beta3_up(json_t *obj, struct ks_err *e);
 /* certificates.k8s.io/v1beta1 CertificateSigningRequest -> v1. */
 int convert_misc_csr_up(json_t *obj, struct ks_err *e);
 

@@ -19,6 +19,7 @@
 #define APPS "apps/v1"
 #define NET "networking.k8s.io/v1"
 #define NETB "networking.k8s.io/v1beta1"
+#define FC "flowcontrol.apiserver.k8s.io/v1"
 #define K "pkg/apis/"
 
 /* clang-format off */
@@ -65,6 +66,14 @@ static const struct convert_rule rules[] = {
     {"CSIStorageCapacity", "storage.k8s.io/v1beta1", "storage.k8s.io/v1", UP, K "storage/v1beta1 zz_generated.conversion.go", NULL},
     {"EndpointSlice", "discovery.k8s.io/v1beta1", "discovery.k8s.io/v1", UP, K "discovery/v1beta1/conversion.go Convert_v1beta1_Endpoint_To_discovery_Endpoint", convert_misc_endpointslice_up},
     {"Event", "events.k8s.io/v1beta1", "events.k8s.io/v1", UP, K "events/v1beta1 zz_generated.conversion.go", NULL},
+
+    /* API priority and fairness */
+    {"FlowSchema", "flowcontrol.apiserver.k8s.io/v1beta1", FC, UP, K "flowcontrol/v1beta1/defaults.go SetDefaults_FlowSchemaSpec", NULL},
+    {"FlowSchema", "flowcontrol.apiserver.k8s.io/v1beta2", FC, UP, K "flowcontrol/v1beta2/defaults.go SetDefaults_FlowSchemaSpec", NULL},
+    {"FlowSchema", "flowcontrol.apiserver.k8s.io/v1beta3", FC, UP, K "flowcontrol/v1beta3/defaults.go SetDefaults_FlowSchemaSpec", NULL},
+    {"PriorityLevelConfiguration", "flowcontrol.apiserver.k8s.io/v1beta1", FC, UP, K "flowcontrol/v1beta1/conversion.go Convert_v1beta1_LimitedPriorityLevelConfiguration_To_flowcontrol_LimitedPriorityLevelConfiguration", convert_misc_plc_v1beta2_up},
+    {"PriorityLevelConfiguration", "flowcontrol.apiserver.k8s.io/v1beta2", FC, UP, K "flowcontrol/v1beta2/conversion.go Convert_v1beta2_LimitedPriorityLevelConfiguration_To_flowcontrol_LimitedPriorityLevelConfiguration", convert_misc_plc_v1beta2_up},
+    {"PriorityLevelConfiguration", "flowcontrol.apiserver.k8s.io/v1beta3", FC, UP, K "flowcontrol/v1beta3/conversion.go Convert_v1beta3_PriorityLevelConfiguration_To_flowcontrol_PriorityLevelConfiguration", convert_misc_plc_v1beta3_up},
 
     /* certificates, admission, apiextensions */
     {"CertificateSigningRequest", "certificates.k8s.io/v1beta1", "certificates.k8s.io/v1", UP, K "certificates/v1beta1/defaults.go SetDefaults_CertificateSigningRequestSpec", convert_misc_csr_up},

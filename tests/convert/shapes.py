@@ -20,6 +20,7 @@ GROUPS = {
     "node.k8s.io": "node", "storage.k8s.io": "storage", "discovery.k8s.io": "discovery",
     "events.k8s.io": "events", "certificates.k8s.io": "certificates",
     "admissionregistration.k8s.io": "admissionregistration", "autoscaling": "autoscaling",
+    "flowcontrol.apiserver.k8s.io": "flowcontrol",
 }
 
 
