@@ -73,8 +73,11 @@ struct apply_session {
     size_t nsets;
     struct apply_meta *metas;
     size_t nmetas;
-    FILE *out; /* stdout */
-    FILE *err; /* stderr */
+    char **fv_known; /* GVKs whose OpenAPI v3 PATCH operation was found */
+    size_t nfv_known;
+    bool crds_listed; /* kubectl's field-validation check listed the CRDs */
+    FILE *out;        /* stdout */
+    FILE *err;        /* stderr */
     /* the run: objects in input order, at most limit in flight */
     struct aobj *objs;
     size_t n, next, active, limit, flushed;

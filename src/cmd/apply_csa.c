@@ -135,15 +135,23 @@ static int make_plan(struct aobj *a, struct plan *p)
         rc = plan_object(p, &in, &e);
     }
     if (rc) {
-        if (a->live)
-            apply_obj_error(
-                a,
-                "error: creating patch with:\noriginal:\n%s\nmodified:\n%s\ncurrent:\n%s\n"
-                "for: \"%s\": %s",
-                p->original ? p->original : "", p->modified ? p->modified : "", "<live object>",
-                a->src->source, e.msg);
-        else
-            apply_obj_error(a, "error: %s", e.msg);
+        const char *why = p->conflict ? p->conflict : e.msg;
+        if (a->live) {
+            /* PARITY: patchSimple's "creating patch with" error, wrapped by
+             * Patch ("patching") and applyOneObject ("applying patch", with no patch). */
+            char *info = apply_obj_info(a);
+            char *cur = gojson_dumps(a->live);
+            apply_obj_error(a,
+                            "error: error when applying patch:\n\nto:\n%s\nfor: \"%s\": error when "
+                            "patching \"%s\": creating patch with:\noriginal:\n%s\nmodified:\n%s\n"
+                            "current:\n%s\n\nfor:: %s",
+                            info, a->src->source, a->src->source, p->original ? p->original : "",
+                            p->modified ? p->modified : "", cur ? cur : "", why);
+            free(cur);
+            free(info);
+        } else {
+            apply_obj_error(a, "error: %s", why);
+        }
     }
     return rc;
 }

@@ -39,6 +39,7 @@ struct plan {
     json_t *patch;            /* PLAN_PATCH: the patch */
     const char *content_type; /* PLAN_PATCH: strategic-merge-patch+json or merge-patch+json */
     bool missing_annotation;  /* the live object has no last-applied annotation */
+    char *conflict;           /* after KS_ECONFLICT: upstream's whole message (any length) */
 };
 
 /*
