@@ -13,6 +13,7 @@
 #include "base/strbuf.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,19 @@ struct loader {
     const char *source;
     const struct yamlin_limits *lim;
     int doc;
+    struct ks_err jerr; /* the JSON error that sent the stream to YAML */
+    int jerr_line;
+    int yaml_docs; /* YAML documents read so far */
 };
+
+/* A YAML read error; the JSON error instead when YAML was the fallback and failed at once. */
+static int yaml_fail(struct loader *ld, int line, struct ks_err *e)
+{
+    if (ld->jerr.code && ld->yaml_docs == 0)
+        return ks_fail(e, KS_EINPUT, "error parsing %s: document %d, line %d: %s", ld->source,
+                       ld->doc, ld->jerr_line ? ld->jerr_line : line, ld->jerr.msg);
+    return ks_context(e, "error parsing %s: document %d, line %d", ld->source, ld->doc, line);
+}
 
 static void push(struct manifest *m, json_t *obj, const char *source, int doc, int item, int line)
 {
@@ -126,8 +139,9 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
             rc = ks_fail(e, KS_EINPUT,
                          "%s: document %d, line %d, item %zu: unable to get type info from the "
                          "object \"*unstructured.Unstructured\": Object '%s' is missing in "
-                         "'object has no %s field'",
-                         ld->source, ld->doc, line, i + 1, miss, miss[0] == 'K' ? "kind" : miss);
+                         "'object has no %s'",
+                         ld->source, ld->doc, line, i + 1, miss,
+                         miss[0] == 'K' ? "kind field " : "apiVersion field");
             goto done;
         }
         push(ld->m, it, ld->source, ld->doc, (int)i + 1, line);
@@ -136,39 +150,6 @@ done:
     free(dump);
     json_decref(v);
     return rc;
-}
-
-/* The end of the JSON value at buf[pos] (lexically), or 0 when it does not end. */
-static size_t json_extent(const char *buf, size_t len, size_t pos)
-{
-    size_t depth = 0;
-    bool in_str = false;
-    for (size_t k = pos; k < len; k++) {
-        char c = buf[k];
-        if (in_str) {
-            if (c == '\\')
-                k++;
-            else if (c == '"')
-                in_str = false;
-            else
-                continue;
-            if (!in_str && depth == 0)
-                return k + 1;
-            continue;
-        }
-        if (c == '"')
-            in_str = true;
-        else if (c == '{' || c == '[')
-            depth++;
-        else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return k == pos ? 0 : k;
-            if (--depth == 0)
-                return k + 1;
-        } else if (depth == 0 && strchr(" \t\r\n,:", c))
-            return k == pos ? 0 : k;
-    }
-    return depth == 0 && !in_str && len > pos ? len : 0;
 }
 
 static int count_lines(const char *buf, size_t upto)
@@ -184,19 +165,54 @@ static bool json_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* The JSON part of a stream that starts with `{`: returns where YAML takes over. */
-static int load_json(struct loader *ld, const char *buf, size_t len, size_t *pos, struct ks_err *e)
+/* gojson's "... (offset N)" suffix: N, and the message cut before it. */
+static size_t split_offset(char *msg)
+{
+    char *p = strstr(msg, " (offset ");
+    if (!p)
+        return 0;
+    size_t n = (size_t)strtoull(p + 9, NULL, 10);
+    *p = '\0';
+    return n;
+}
+
+/*
+ * The JSON part of a stream that starts with `{`, one value at a time as
+ * Go's json.Decoder reads it. PARITY: apimachinery 1.33 YAMLOrJSONDecoder:
+ * on a JSON syntax error the rest of the stream is read as YAML from the
+ * value that failed; if that first YAML document fails too, the JSON error
+ * is reported ("json: offset N: ..."). On return *pos is where YAML takes
+ * over (len when the stream was all JSON); *jerr holds the JSON error.
+ */
+static int load_json(struct loader *ld, const char *buf, size_t len, size_t *pos,
+                     struct ks_err *jerr, struct ks_err *e)
 {
     for (;;) {
         while (*pos < len && json_space(buf[*pos]))
             (*pos)++;
         if (*pos >= len)
             return 0;
-        size_t end = json_extent(buf, len, *pos);
         json_t *v = NULL;
         struct ks_err je = KS_ERR_INIT;
-        if (!end || gojson_loads(&v, buf + *pos, end - *pos, &je))
-            return 0; /* not JSON: the rest is read as YAML */
+        size_t end = len;
+        if (gojson_loads(&v, buf + *pos, len - *pos, &je)) {
+            size_t off = split_offset(je.msg);
+            if (strstr(je.msg, "after top-level value") && off) {
+                end = *pos + off - 1; /* a complete value, then more */
+                ks_err_clear(&je);
+                if (gojson_loads(&v, buf + *pos, end - *pos, &je))
+                    return ks_fail(e, KS_EINPUT, "error parsing %s: document %d, line %d: %s",
+                                   ld->source, ld->doc + 1, count_lines(buf, *pos), je.msg);
+            } else if (strstr(je.msg, "unexpected end of JSON input")) {
+                return ks_fail(e, KS_EINPUT,
+                               "error parsing %s: document %d, line %d: unexpected EOF", ld->source,
+                               ld->doc + 1, count_lines(buf, *pos));
+            } else {
+                ks_fail(jerr, KS_EINPUT, "json: offset %zu: %s", *pos + off, je.msg);
+                ld->jerr_line = count_lines(buf, *pos + (off ? off - 1 : 0));
+                return 0; /* the rest is read as YAML */
+            }
+        }
         ld->doc++;
         int rc = add_doc(ld, v, count_lines(buf, *pos), e);
         if (rc)
@@ -234,8 +250,8 @@ static int load_chunk(struct loader *ld, struct strbuf *chunk, int first_line, s
     int rc = yamlin_load_first(&v, chunk->buf, chunk->len, &o, e);
     int line = content_line(chunk->buf, chunk->len, first_line);
     if (rc)
-        return ks_context(e, "error parsing %s: document %d, line %d", ld->source, ld->doc,
-                          o.err_line ? o.err_line : line);
+        return yaml_fail(ld, o.err_line ? o.err_line : line, e);
+    ld->yaml_docs++;
     return add_doc(ld, v, line, e);
 }
 
@@ -258,11 +274,10 @@ static int load_yaml(struct loader *ld, const char *buf, size_t len, size_t pos,
             while (b > a && strchr(" \t\v\f\r", l[b - 1]))
                 b--;
             if (a < b && l[a] != '#') {
-                rc =
-                    ks_fail(e, KS_EINPUT,
-                            "error parsing %s: document %d, line %d: invalid Yaml document "
-                            "separator: %.*s",
-                            ld->source, ld->doc + 1, line, (int)(b - a > 100 ? 100 : b - a), l + a);
+                ks_fail(e, KS_EINPUT, "invalid Yaml document separator: %.*s",
+                        (int)(b - a > 100 ? 100 : b - a), l + a);
+                ld->doc++;
+                rc = yaml_fail(ld, line, e);
                 goto done;
             }
             if (chunk.len) {
@@ -288,25 +303,83 @@ done:
     return rc;
 }
 
+/* UTF-16 (after its BOM) as UTF-8; unpaired surrogates become U+FFFD. */
+static char *utf16_to_utf8(const unsigned char *p, size_t len, bool be, size_t *outlen)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t k = 0; k + 1 < len; k += 2) {
+        uint32_t u = be ? (uint32_t)(p[k] << 8 | p[k + 1]) : (uint32_t)(p[k + 1] << 8 | p[k]);
+        if (u >= 0xd800 && u < 0xdc00 && k + 3 < len) {
+            uint32_t l =
+                be ? (uint32_t)(p[k + 2] << 8 | p[k + 3]) : (uint32_t)(p[k + 3] << 8 | p[k + 2]);
+            if (l >= 0xdc00 && l < 0xe000) {
+                u = 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
+                k += 2;
+            }
+        }
+        if (u >= 0xd800 && u < 0xe000)
+            u = 0xfffd;
+        char b[4];
+        size_t n = 0;
+        if (u < 0x80) {
+            b[n++] = (char)u;
+        } else if (u < 0x800) {
+            b[n++] = (char)(0xc0 | u >> 6);
+            b[n++] = (char)(0x80 | (u & 0x3f));
+        } else if (u < 0x10000) {
+            b[n++] = (char)(0xe0 | u >> 12);
+            b[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+            b[n++] = (char)(0x80 | (u & 0x3f));
+        } else {
+            b[n++] = (char)(0xf0 | u >> 18);
+            b[n++] = (char)(0x80 | (u >> 12 & 0x3f));
+            b[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+            b[n++] = (char)(0x80 | (u & 0x3f));
+        }
+        strbuf_add(&sb, b, n);
+    }
+    if (len % 2)
+        strbuf_adds(&sb, "\xef\xbf\xbd");
+    return strbuf_detach(&sb, outlen);
+}
+
 int manifest_load(struct manifest *m, const char *buf, size_t len, const char *source,
                   const struct yamlin_limits *lim, struct ks_err *e)
 {
-    struct loader ld = {m, source, lim, 0};
+    struct loader ld = {m, source, lim, 0, KS_ERR_INIT, 0, 0};
     size_t max = lim && lim->max_bytes ? lim->max_bytes : (size_t)64 << 20;
     if (len > max)
         return ks_fail(e, KS_EINPUT, "error parsing %s: %zu bytes exceed the limit of %zu bytes",
                        source, len, max);
+    /*
+     * PARITY: the resource builder's FileVisitor reads through
+     * unicode.BOMOverride(UTF8 decoder): a UTF-8 BOM is dropped, a UTF-16 BOM
+     * switches to UTF-16, invalid UTF-8 becomes U+FFFD.
+     */
+    const unsigned char *u = (const unsigned char *)buf;
+    char *text;
+    size_t tlen;
+    if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
+        text = utf16_to_utf8(u + 2, len - 2, u[0] == 0xfe, &tlen);
+    else if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+        text = gojson_fix_utf8(buf + 3, len - 3, &tlen);
+    else
+        text = gojson_fix_utf8(buf, len, &tlen);
+    int rc = 0;
     size_t pos = 0;
-    while (pos < len && pos < 4096 && strchr(" \t\n\r\v\f", buf[pos]) && buf[pos])
+    while (pos < tlen && pos < 4096 && text[pos] && strchr(" \t\n\r\v\f", text[pos]))
         pos++;
-    if (pos < len && pos < 4096 && buf[pos] == '{') {
-        int rc = load_json(&ld, buf, len, &pos, e);
-        if (rc || pos >= len)
-            return rc;
+    if (pos < tlen && pos < 4096 && text[pos] == '{') {
+        rc = load_json(&ld, text, tlen, &pos, &ld.jerr, e);
+        if (rc || pos >= tlen)
+            goto done;
     } else {
         pos = 0;
     }
-    return load_yaml(&ld, buf, len, pos, e);
+    rc = load_yaml(&ld, text, tlen, pos, e);
+done:
+    free(text);
+    return rc;
 }
 
 void manifest_release(struct manifest *m)

@@ -25,7 +25,7 @@ struct frame {
     json_t *val;   /* the object or array being built */
     char *key;     /* map: the pending key, NULL when a key comes next */
     bool merge;    /* map: the pending key is `<<` */
-    bool as_key;   /* this collection is itself a map key (an error) */
+    bool as_key;   /* this collection is itself a map key (an error at its end) */
     char *anchor;  /* owned */
     size_t count0; /* decode count when it started */
 };
@@ -49,6 +49,8 @@ struct ctx {
     /* deferred errors: decode errors beat key conversion errors */
     struct ks_err derr, kerr;
     int dline, kline;
+    int kerr_depth; /* > 0: kerr still wants ", value: ..." of the value at this depth */
+    int nan_line;   /* line of the first NaN or infinity read */
 };
 
 /* Record a decode error (the first one wins); building stops, parsing goes on. */
@@ -67,7 +69,7 @@ static bool failed(const struct ctx *c)
 
 static int ev_line(const struct ctx *c, const yaml_mark_t *m)
 {
-    return (int)m->line + c->line0;
+    return (int)m->line + 1 + c->line0;
 }
 
 /* PARITY: go-yaml v2 decode.go allowedAliasRatio. */
@@ -175,8 +177,21 @@ static void attach(struct ctx *c, json_t *v, int line)
         c->have_root = true;
         return;
     }
+    if (c->kerr_depth == c->depth) {
+        /* PARITY: sigs.k8s.io/yaml names the value of a key it cannot convert */
+        struct strbuf sb = STRBUF_INIT;
+        strbuf_adds(&sb, c->kerr.msg);
+        strbuf_adds(&sb, ", value: ");
+        if (json_is_null(v))
+            strbuf_adds(&sb, "<nil>");
+        else
+            gofmt(&sb, v, 0);
+        ks_fail(&c->kerr, KS_EINPUT, "%s", sb.buf);
+        strbuf_release(&sb);
+        c->kerr_depth = 0;
+    }
     struct frame *f = &c->st[c->depth - 1];
-    if (failed(c) || f->as_key) {
+    if (failed(c)) {
         json_decref(v);
         return;
     }
@@ -252,7 +267,7 @@ static void on_scalar(struct ctx *c, yaml_event_t *ev)
     size_t len = ev->data.scalar.length;
     bool plain = ev->data.scalar.plain_implicit;
     struct frame *f = c->depth ? &c->st[c->depth - 1] : NULL;
-    bool is_key = f && json_is_object(f->val) && !f->key && !f->merge && !f->as_key;
+    bool is_key = f && json_is_object(f->val) && !f->key && !f->merge;
 
     if (is_key && !failed(c) &&
         ((!tag && plain && len == 2 && memcmp(val, "<<", 2) == 0) ||
@@ -261,7 +276,7 @@ static void on_scalar(struct ctx *c, yaml_event_t *ev)
         return;
     }
     count_nodes(c, 1, false, line);
-    if (failed(c) || (f && f->as_key))
+    if (failed(c) && c->kerr_depth != c->depth)
         return;
     struct yamlin_scalar sc;
     struct ks_err se = KS_ERR_INIT;
@@ -277,9 +292,15 @@ static void on_scalar(struct ctx *c, yaml_event_t *ev)
         json_decref(av);
     }
     if (is_key) {
-        if (yamlin_scalar_key(&f->key, &sc, &se))
+        if (yamlin_scalar_key(&f->key, &sc, &se)) {
             defer(c, &c->kerr, &c->kline, line, se.msg);
+            if (c->kerr.code && !c->derr.code)
+                c->kerr_depth = c->depth;
+            f->key = ks_strdup(""); /* so that the next node is read as the value */
+        }
     } else {
+        if (sc.kind == YAMLIN_FLOAT && !isfinite(sc.d) && !c->nan_line)
+            c->nan_line = line;
         attach(c, yamlin_scalar_json(&sc), line);
     }
     yamlin_scalar_release(&sc);
@@ -303,7 +324,7 @@ static bool on_start(struct ctx *c, yaml_event_t *ev, bool is_map)
     struct frame *f = &c->st[c->depth++];
     memset(f, 0, sizeof(*f));
     f->val = is_map ? json_object() : json_array();
-    f->as_key = as_key || (parent && parent->as_key);
+    f->as_key = as_key; /* parent may have moved with the realloc */
     f->count0 = c->count - 1;
     if (anchor) {
         f->anchor = ks_strdup((const char *)anchor);
@@ -320,8 +341,7 @@ static void on_end(struct ctx *c, yaml_event_t *ev)
         anchor_finish(c, f.anchor, f.val, c->count - f.count0);
     free(f.anchor);
     free(f.key);
-    struct frame *parent = c->depth ? &c->st[c->depth - 1] : NULL;
-    if (f.as_key && !(parent && parent->as_key) && !failed(c)) {
+    if (f.as_key && !failed(c)) {
         struct strbuf sb = STRBUF_INIT;
         strbuf_adds(&sb, "yaml: invalid map key: ");
         gofmt(&sb, f.val, 0);
@@ -379,11 +399,15 @@ static int parse_fail(struct ctx *c, struct yamlin_opts *o, const char *buf, siz
         o->err_line = l + c->line0;
     } else {
         o->err_line = (int)p->problem_mark.line + 1 + c->line0;
+        /* a problem found at the end of the input belongs to the last line */
+        if (p->problem_mark.index >= len && p->problem_mark.column == 0 &&
+            o->err_line > c->line0 + 1)
+            o->err_line--;
     }
     const char *what = p->problem ? p->problem : "unknown problem parsing YAML content";
     if (line)
-        return ks_fail(e, KS_EINPUT, "error converting YAML to JSON: yaml: line %d: %s",
-                       line + c->line0, what);
+        return ks_fail(e, KS_EINPUT, "error converting YAML to JSON: yaml: line %d: %s", line,
+                       what);
     return ks_fail(e, KS_EINPUT, "error converting YAML to JSON: yaml: %s", what);
 }
 
@@ -479,7 +503,7 @@ int yamlin_load_first(json_t **out, const char *buf, size_t len, struct yamlin_o
                 rc = ks_fail(e, KS_EINPUT,
                              "error converting YAML to JSON: yaml: line %d: exceeded max depth "
                              "of %d",
-                             line, c.max_depth);
+                             line - c.line0, c.max_depth);
                 yaml_event_delete(&ev);
                 goto done;
             }
@@ -520,7 +544,7 @@ int yamlin_load_first(json_t **out, const char *buf, size_t len, struct yamlin_o
     }
     const char *bad = find_sentinel(c.root);
     if (bad) {
-        o->err_line = c.line0 + 1;
+        o->err_line = c.nan_line ? c.nan_line : c.line0 + 1;
         rc = ks_fail(e, KS_EINPUT, "error converting YAML to JSON: json: unsupported value: %s",
                      bad);
         goto done;

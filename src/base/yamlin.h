@@ -49,8 +49,9 @@ struct yamlin_opts {
 /*
  * Decode the first YAML document of buf[0..len) as sigs.k8s.io/yaml's
  * YAMLToJSON followed by Kubernetes' JSON decoding does. An empty document
- * gives JSON null. Line numbers in messages are file lines (go-yaml's own
- * number for the document plus first_line - 1).
+ * gives JSON null. The message is kubectl's, verbatim: its "yaml: line N" is
+ * go-yaml's number within buf (for parser errors that is the line before
+ * the problem, as go-yaml reports it); o->err_line is the true file line.
  * Ownership: *out gets a new reference, or NULL on error.
  * Errors: KS_EINPUT with kubectl's words, no file name:
  * "error converting YAML to JSON: yaml: line 5: did not find expected key",

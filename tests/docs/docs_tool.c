@@ -34,9 +34,13 @@ static char *last_applied(const json_t *obj, const char *ns, int namespaced)
     ann = json_is_object(ann) ? json_deep_copy(ann) : json_object();
     json_object_del(ann, LAST_APPLIED);
     json_object_set_new(md, "annotations", ann);
+    /* PARITY: the resource builder fills in the namespace of namespaced kinds and clears it on
+       cluster-scoped ones */
     const char *cur = json_string_value(json_object_get(md, "namespace"));
     if (namespaced && (!cur || !*cur))
         json_object_set_new(md, "namespace", json_string(ns));
+    else if (!namespaced)
+        json_object_del(md, "namespace");
     struct strbuf sb = STRBUF_INIT;
     struct ks_err e = KS_ERR_INIT;
     if (gojson_write(&sb, o, &e))
@@ -103,10 +107,9 @@ int main(int argc, char **argv)
     struct ks_err e = KS_ERR_INIT;
     int rc = manifest_load(&m, buf, len, name, NULL, &e);
     if (strcmp(argv[1], "lastapplied") == 0 && argc >= 4) {
+        cmd_lastapplied(&m, argc, argv); /* the objects before a bad document count too */
         if (rc)
             printf("error: %s\n", e.msg);
-        else
-            cmd_lastapplied(&m, argc, argv);
         manifest_release(&m);
         free(buf);
         return rc ? 1 : 0;

@@ -5,7 +5,7 @@ manifest with manifest_load (through docs_tool), default the namespace as
 kubectl did (namespaced when the request path has /namespaces/; the context
 namespace is case.yaml `namespace`, default "default"), compute the
 annotation and compare it byte for byte with what kubectl sent.
-Usage: golden_lastapplied.py DOCS_TOOL CORPUS_DIR...   (exit 77 when no corpus)"""
+Usage: golden_lastapplied.py DOCS_TOOL CORPUS_DIR[:PREFIX]...   (exit 77 when no corpus)"""
 import glob, json, os, subprocess, sys, tempfile
 
 import yaml
@@ -39,7 +39,12 @@ def wanted(expected):
 
 def main():
     tool, dirs = sys.argv[1], sys.argv[2:]
-    cases = sorted(c for d in dirs for c in glob.glob(os.path.join(d, '*', 'case.yaml')))
+    # DIR or DIR:PREFIX (only the cases whose directory name starts with PREFIX)
+    cases = []
+    for d in dirs:
+        d, _, prefix = d.partition(':')
+        cases += glob.glob(os.path.join(d, prefix + '*', 'case.yaml'))
+    cases.sort()
     if not cases:
         print('SKIPPED: no kubectl-golden cases in %s' % ' '.join(dirs))
         return 77
@@ -60,13 +65,20 @@ def main():
             with open(mf, 'w', encoding='utf-8') as f:
                 f.write(case['manifest'])
             ns = case.get('namespace') or 'default'
+            flags = [str(f) for f in case.get('flags') or []]
+            for i, f in enumerate(flags):
+                if f.startswith('--namespace='):
+                    ns = f.split('=', 1)[1]
+                elif f in ('-n', '--namespace') and i + 1 < len(flags):
+                    ns = flags[i + 1]
+                elif f.startswith('-n') and len(f) > 2:
+                    ns = f[2:].lstrip('=')
             spec = ['%s=%d' % (k, v[0]) for k, v in want.items()]
             r = subprocess.run([tool, 'lastapplied', mf, ns] + spec, capture_output=True)
             got = {}
             for line in r.stdout.decode('utf-8').splitlines():
                 if line.startswith('error: '):
-                    print('FAIL %s: %s' % (c, line))
-                    continue
+                    continue  # a later document is bad: the objects before it still count
                 k, v = line.split('\t', 1)
                 got[k] = json.loads(v)
             for k, (_, ann) in want.items():
