@@ -52,6 +52,15 @@ struct kclient {
     struct curl_slist *connect_to;
     char *proxy;
     FILE *log;
+    /*
+     * Over TLS the first request goes alone: once its connection has told
+     * (ALPN) whether it speaks HTTP/2, the rest multiplex over it instead of
+     * each opening a connection of its own (curl's PIPEWAIT cannot wait for a
+     * connection that is still in its handshake).
+     */
+    bool first_pending; /* a lone first request is in flight */
+    bool proto_known;
+    bool h2; /* the server spoke HTTP/2 */
 };
 
 static double kclient_now_ms(void)
@@ -126,6 +135,7 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     c->auth = kauth_new(conn);
     c->proxy = kproxy_for(conn->server, conn->proxy_url);
     kclient_setup_server_name(c);
+    c->proto_known = strncmp(conn->server, "https", 5) != 0;
     *out = c;
     return 0;
 }
@@ -579,6 +589,10 @@ int kclient_submit(struct kclient *c, const struct kclient_req *req, kclient_don
 static void kclient_finish(struct kclient_call *call)
 {
     struct kclient *c = call->c;
+    if (!call->failed && !c->proto_known) {
+        c->proto_known = true;
+        c->first_pending = false;
+    }
     call->resp.elapsed_ms = kclient_now_ms() - call->t_start;
     if (!call->failed)
         kclient_log_response(call);
@@ -601,6 +615,13 @@ static long kclient_start_due(struct kclient *c)
                 next = wait;
             pp = &call->next;
             continue;
+        }
+        if (!call->failed && !c->proto_known) {
+            if (c->first_pending) {
+                pp = &call->next;
+                continue;
+            }
+            c->first_pending = true;
         }
         *pp = call->next;
         call->next = NULL;
@@ -641,6 +662,15 @@ int kclient_run(struct kclient *c, struct ks_err *e)
             c->active--;
             if (cc == CURLE_OK) {
                 curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->resp.status);
+                long ver = 0;
+                curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &ver);
+                if (ver == CURL_HTTP_VERSION_2_0 && !c->h2) {
+                    /* a few multiplexed connections instead of one per request: curl
+                     * opens another connection whenever the streams of the existing
+                     * ones are taken, so cap them (100 streams each) */
+                    c->h2 = true;
+                    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+                }
             } else {
                 call->resp.status = 0;
                 kclient_transport_error(call, cc);

@@ -702,6 +702,51 @@ def rest_section():
     srv.stop()
 
 
+def h2_section():
+    """HTTP/2 through ALPN: hundreds of requests multiplexed over a few connections."""
+    nghttpd = shutil.which("nghttpd") or ("/usr/sbin/nghttpd" if os.path.exists("/usr/sbin/nghttpd") else None)
+    if not nghttpd:
+        if SECTIONS == ["h2"]:
+            skip("nghttpd (Debian nghttp2-server) is not installed")
+        return
+    www = path("www")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, "version"), "w") as f:
+        f.write('{"major":"1","minor":"33","gitVersion":"v1.33.1"}')
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    log = open(path("nghttpd.log"), "w")
+    proc = subprocess.Popen([nghttpd, "-v", "-a", "127.0.0.1", "-d", www, str(port),
+                             path("server.key"), path("server.crt")], stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        kc = kubeconfig("h2.json", [("c", {"server": f"https://127.0.0.1:{port}",
+                                           "certificate-authority-data": b64file("ca.crt")})], [],
+                        [("x", {"cluster": "c"})], current="x")
+        p = drv("many", "300", "/version", "--kubeconfig", kc, v9=False)
+        time.sleep(0.2)
+        with open(path("nghttpd.log"), errors="replace") as f:
+            text = f.read()
+        conns = {l.split("]")[0] for l in text.splitlines() if l.startswith("[id=")}
+        check("ok=300 done=300" in p.stdout, "h2: 300 concurrent requests complete", p.stdout)
+        check("negotiated protocol: h2" in text, "h2: ALPN chose HTTP/2")
+        check(1 <= len(conns) <= 5, f"h2: {len(conns)} connections carried 300 requests",
+              str(sorted(conns))[:200])
+        print(f"h2: {p.stdout.strip()} over {len(conns)} connections")
+    finally:
+        proc.kill()
+        proc.wait()
+        log.close()
+
+
 def secrets_section():
     """Must-show 3: no -v=9 output of the suite holds a token or key material."""
     secrets = key_secrets()
@@ -719,7 +764,7 @@ def main():
     make_certs()
     sections = [("tls", tls_section), ("exec", exec_section), ("proxy", proxy_section),
                 ("hang", hang_section), ("kubeconfig", kubeconfig_section),
-                ("discovery", discovery_section), ("rest", rest_section)]
+                ("discovery", discovery_section), ("rest", rest_section), ("h2", h2_section)]
     try:
         for name, fn in sections:
             if not SECTIONS or name in SECTIONS:

@@ -8,7 +8,7 @@ set_tests_properties(http.unit PROPERTIES LABELS unit)
 
 if(KS_PYTHON3)
     set(KS_HTTP_PY ${CMAKE_CURRENT_LIST_DIR}/test_http.py)
-    foreach(section tls exec proxy hang kubeconfig discovery rest)
+    foreach(section tls exec proxy hang kubeconfig discovery rest h2)
         add_test(NAME http.loopback.${section}
                  COMMAND ${KS_PYTHON3} ${KS_HTTP_PY} $<TARGET_FILE:http_driver> ${KS_SHARED_DIR}
                          ${KS_KUBECTL_DIR} ${section})
