@@ -11,19 +11,12 @@ foreach(f ${KS_CONVERT_CASES})
     get_filename_component(stem ${f} NAME_WE)
     get_filename_component(dir ${f} DIRECTORY)
     get_filename_component(rule ${dir} NAME)
-    set(py "${KS_PYTHON3}")
-    if(NOT py)
-        set(py "")
-    endif()
-    add_test(NAME convert.${rule}.${stem}
-             COMMAND convert_run_case "${py}" ${CMAKE_SOURCE_DIR}/tests/case2json.py ${f})
-    set_tests_properties(convert.${rule}.${stem} PROPERTIES LABELS convert SKIP_RETURN_CODE 77)
+    add_test(NAME convert.${rule}.${stem} COMMAND convert_run_case ${f})
+    set_tests_properties(convert.${rule}.${stem} PROPERTIES LABELS convert)
     file(STRINGS ${f} rt REGEX "^roundTrip:")
     if(rt)
-        add_test(NAME convert.roundtrip.${rule}.${stem}
-                 COMMAND convert_run_case --roundtrip "${py}" ${CMAKE_SOURCE_DIR}/tests/case2json.py ${f})
-        set_tests_properties(convert.roundtrip.${rule}.${stem} PROPERTIES LABELS convert
-                             SKIP_RETURN_CODE 77)
+        add_test(NAME convert.roundtrip.${rule}.${stem} COMMAND convert_run_case --roundtrip ${f})
+        set_tests_properties(convert.roundtrip.${rule}.${stem} PROPERTIES LABELS convert)
     endif()
 endforeach()
 
