@@ -71,7 +71,7 @@ struct apply_session {
     struct pmeta_openapi **sets; /* OpenAPI v3 documents turned into metadata, owned */
     char **set_keys;             /* their group-version keys ("apis/apps/v1") */
     size_t nsets;
-    struct apply_meta *metas;
+    struct apply_meta **metas; /* each allocated alone: objects point at them */
     size_t nmetas;
     char **fv_known; /* GVKs whose OpenAPI v3 PATCH operation was found */
     size_t nfv_known;
@@ -89,7 +89,8 @@ struct aobj {
     size_t index;
     const struct manifest_obj *src;
     json_t *obj;              /* the manifest object, namespace defaulted (owned) */
-    struct kdisc_mapping map; /* borrowed strings from the session's discovery */
+    struct kdisc_mapping map; /* its strings point into owned_map */
+    char *owned_map[4];       /* copies of group, version, kind, resource */
     bool mapped;
     char *ns;         /* effective namespace, NULL when cluster-scoped */
     const char *name; /* borrowed from obj */

@@ -50,8 +50,10 @@ void apply_session_close(struct apply_session *s)
     }
     free(s->sets);
     free(s->set_keys);
-    for (size_t i = 0; i < s->nmetas; i++)
-        free(s->metas[i].gvk);
+    for (size_t i = 0; i < s->nmetas; i++) {
+        free(s->metas[i]->gvk);
+        free(s->metas[i]);
+    }
     for (size_t i = 0; i < s->nfv_known; i++)
         free(s->fv_known[i]);
     free(s->fv_known);
@@ -94,9 +96,9 @@ static const struct apply_meta *meta_for(struct apply_session *s, const char *gr
 {
     char *gvk = ks_asprintf("%s/%s/%s", group, version, kind);
     for (size_t i = 0; i < s->nmetas; i++) {
-        if (strcmp(s->metas[i].gvk, gvk) == 0) {
+        if (strcmp(s->metas[i]->gvk, gvk) == 0) {
             free(gvk);
-            return &s->metas[i];
+            return s->metas[i];
         }
     }
     struct apply_meta m = {gvk, false, NULL, NULL};
@@ -120,8 +122,9 @@ static const struct apply_meta *meta_for(struct apply_session *s, const char *gr
         m.schema = builtin;
     }
     s->metas = ks_realloc(s->metas, (s->nmetas + 1) * sizeof(*s->metas));
-    s->metas[s->nmetas] = m;
-    return &s->metas[s->nmetas++];
+    s->metas[s->nmetas] = ks_malloc(sizeof(m));
+    *s->metas[s->nmetas] = m;
+    return s->metas[s->nmetas++];
 }
 
 /* Does the group-version's OpenAPI v3 document have a PATCH operation for the kind? */
@@ -234,6 +237,15 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
                            name, ns ? ns : "", src, me.msg);
         return ks_fail(e, me.code, "%s", me.msg);
     }
+    /* Own the strings: a later lookup may re-read discovery and free these. */
+    a->owned_map[0] = ks_strdup(a->map.group);
+    a->owned_map[1] = ks_strdup(a->map.version);
+    a->owned_map[2] = ks_strdup(a->map.kind);
+    a->owned_map[3] = ks_strdup(a->map.resource);
+    a->map.group = a->owned_map[0];
+    a->map.version = a->owned_map[1];
+    a->map.kind = a->owned_map[2];
+    a->map.resource = a->owned_map[3];
     a->mapped = true;
     if (a->map.namespaced) {
         if (ns && *ns) {
@@ -290,6 +302,8 @@ void apply_obj_release(struct aobj *a)
     json_decref(a->live);
     json_decref(a->result);
     free(a->ns);
+    for (size_t i = 0; i < KS_ARRAY_SIZE(a->owned_map); i++)
+        free(a->owned_map[i]);
     free(a->patch_body);
     free(a->op);
     cliopt_list_free(&a->errors);
