@@ -54,10 +54,10 @@ static uint32_t *runes(const char *s, size_t *n)
 }
 
 /*
- * PARITY: go-yaml v2 sorter.go keyList.Less for two strings, in the version
- * kubectl 1.33 carries: checked against its output, it has neither v2.4's
- * "letter after a digit" rule (a1_ < a1b) nor its leading-zero rule
- * ("1000" < "16").
+ * PARITY: go-yaml v2.4.0 sorter.go keyList.Less for two strings (v2.4 has the
+ * leading-zero rule, not v3's "letter after a digit" one). It is not a
+ * total order for keys mixing digit runs and zeros ("1000", "16", "0x1"...);
+ * kubectl's own output then varies from run to run.
  */
 static bool key_less(const uint32_t *ar, size_t na, const uint32_t *br, size_t nb)
 {
@@ -71,6 +71,14 @@ static bool key_less(const uint32_t *ar, size_t na, const uint32_t *br, size_t n
             return bl;
         size_t ai, bi;
         int64_t an = 0, bn = 0;
+        if (ar[i] == '0' || br[i] == '0') {
+            for (size_t j = i; j-- > 0 && is_digit(ar[j]);) {
+                if (ar[j] != '0') {
+                    an = bn = 1;
+                    break;
+                }
+            }
+        }
         for (ai = i; ai < na && is_digit(ar[ai]); ai++)
             an = an * 10 + (int64_t)(ar[ai] - '0');
         for (bi = i; bi < nb && is_digit(br[bi]); bi++)
