@@ -4,6 +4,10 @@
  * PARITY: the kubectl-convert plugin (kubernetes pkg/kubectl/cmd/convert/
  * convert.go): -f/-R/-k, --output-version, -o (default yaml), --local; one
  * object from one file prints alone, anything else as a v1 List.
+ * NEEDSWORK: the plugin decodes into typed objects, so its output also holds
+ * every server default (imagePullPolicy, creationTimestamp: null, status: {})
+ * and its -o json follows Go struct field order; kubeshim prints the converted
+ * manifest only (see src/convert/convert.h), -o json with sorted keys.
  */
 #include "cmd/cmd.h"
 
