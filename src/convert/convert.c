@@ -230,7 +230,8 @@ char *convert_warning(const json_t *obj, const struct convert_path *p)
 char *convert_no_match_error(const char *name, const char *ns, const char *source, const char *kind,
                              const char *api_version)
 {
-    /* PARITY: kubectl (cli-runtime resource.Builder mapping error, apply/diff) */
+    /* PARITY: kubectl 1.33 apply of an unserved version (recorded with the oracle's fake
+     * server): cli-runtime's mapping error plus the CRD hint */
     return ks_asprintf("resource mapping not found for name: \"%s\" namespace: \"%s\" from "
                        "\"%s\": no matches for kind \"%s\" in version \"%s\"\n"
                        "ensure CRDs are installed first",

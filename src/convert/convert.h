@@ -22,7 +22,7 @@
  * labels, a CRD's scope). Defaults the target applies the same way (replicas
  * 1, strategy type RollingUpdate, ...) are left out, so the object keeps
  * owning only the fields its author wrote. Down rules (newer -> older) do the
- * same the other way round.
+ * same the other way round. The full list: fixtures/convert/README.md.
  *
  * Integration with apply/diff (the lead), one call per manifest object:
  *
