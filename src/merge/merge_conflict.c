@@ -6,8 +6,8 @@
 #include "merge/merge_conflict.h"
 
 #include "base/gojson.h"
-
-#include <stdlib.h>
+#include "base/strbuf.h"
+#include "base/yamlout.h"
 
 bool merge_conflict_json(const json_t *left, const json_t *right)
 {
@@ -37,12 +37,14 @@ bool merge_conflict_json(const json_t *left, const json_t *right)
 
 int merge_conflict_fail(struct ks_err *e, const json_t *patch, const json_t *changed)
 {
-    char *p = gojson_dumps(patch);
-    char *c = gojson_dumps(changed);
-    int rc = ks_fail(e, KS_ECONFLICT,
-                     "patch:\n%s\nconflicts with changes made from original to current:\n%s\n",
-                     p ? p : "", c ? c : "");
-    free(p);
-    free(c);
+    /* PARITY: mergepatch.NewErrConflict(ToYAMLOrError(patch), ToYAMLOrError(changed)) */
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "patch:\n");
+    yamlout_write(&sb, patch, NULL);
+    strbuf_adds(&sb, "\nconflicts with changes made from original to current:\n");
+    yamlout_write(&sb, changed, NULL);
+    strbuf_addch(&sb, '\n');
+    int rc = ks_fail(e, KS_ECONFLICT, "%s", strbuf_str(&sb));
+    strbuf_release(&sb);
     return rc;
 }

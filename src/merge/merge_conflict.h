@@ -23,8 +23,8 @@ bool merge_conflict_json(const json_t *left, const json_t *right);
 /*
  * Fill e with KS_ECONFLICT and upstream's ErrConflict text, `patch:\n<patch>\n
  * conflicts with changes made from original to current:\n<changed>\n`, and
- * return KS_ECONFLICT. NEEDSWORK: the documents are shown as JSON where
- * upstream shows YAML; the message is truncated to KS_ERR_MSG.
+ * return KS_ECONFLICT; both documents as YAML (sigs.k8s.io/yaml). The
+ * message is truncated to KS_ERR_MSG.
  * Ownership: borrows both.
  */
 int merge_conflict_fail(struct ks_err *e, const json_t *patch, const json_t *changed);

@@ -30,3 +30,7 @@ endif()
 ks_test_program(test_jsonpatch ${CMAKE_CURRENT_LIST_DIR}/test_jsonpatch.c MODULES ks_base ks_patch)
 add_test(NAME jmp.jsonpatch COMMAND test_jsonpatch ${CMAKE_CURRENT_LIST_DIR}/jsonpatch/cases.json)
 set_tests_properties(jmp.jsonpatch PROPERTIES LABELS unit)
+
+# The JSON merge patch round trip (must-show 3 of issue 3): seeds replayed in ctest.
+ks_fuzz_target(fuzz_jmp_roundtrip ${CMAKE_CURRENT_LIST_DIR}/fuzz_jmp_roundtrip.c
+               ${CMAKE_CURRENT_LIST_DIR}/fuzz-seeds MODULES ks_base ks_patch ks_merge)
