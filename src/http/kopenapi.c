@@ -24,6 +24,7 @@ struct kopenapi {
     struct kclient *c;
     json_t *paths; /* the index's "paths" */
     json_t *docs;  /* gv key -> document */
+    json_t *v2;    /* the v2 document, once fetched */
     char *dir;     /* <cache-dir>/kubeshim-openapi/<host_port> */
 };
 
@@ -49,6 +50,7 @@ void kopenapi_free(struct kopenapi *o)
         return;
     json_decref(o->paths);
     json_decref(o->docs);
+    json_decref(o->v2);
     free(o->dir);
     free(o);
 }
@@ -62,7 +64,7 @@ char *kopenapi_gv_key(const char *api_version)
 static int kopenapi_get_json(json_t **out, struct kopenapi *o, const char *path, const char *what,
                              struct ks_err *e)
 {
-    struct kclient_req req = {.method = "GET", .path = path};
+    struct kclient_req req = {.method = "GET", .path = path, .accept = "application/json"};
     struct kclient_resp resp;
     int rc;
     *out = NULL;
@@ -189,5 +191,15 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
     free(file);
     json_object_set_new(o->docs, gv_key, doc);
     *out = doc;
+    return 0;
+}
+
+int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
+{
+    int rc;
+    *out = NULL;
+    if (!o->v2 && (rc = kopenapi_get_json(&o->v2, o, "/openapi/v2", "openapi/v2", e)) < 0)
+        return rc;
+    *out = o->v2;
     return 0;
 }

@@ -38,6 +38,15 @@ int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
  */
 int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, struct ks_err *e);
 
+/*
+ * The OpenAPI v2 document (GET /openapi/v2, JSON), for servers without v3.
+ * Fetched once per kopenapi; not kept on disk (NEEDSWORK: kubectl revalidates
+ * it with its HTTP cache's ETag).
+ * Ownership: borrowed from o.
+ * Errors: KS_ENOTFOUND when the server has no OpenAPI v2 (404).
+ */
+int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e);
+
 /* "apps/v1" -> "apis/apps/v1", "v1" -> "api/v1". Ownership: caller frees. */
 char *kopenapi_gv_key(const char *api_version);
 

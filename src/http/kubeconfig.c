@@ -84,9 +84,20 @@ static int kubeconfig_merge_section(json_t *merged, const json_t *doc, const cha
     const json_t *item;
     if (!list || json_is_null(list))
         return 0;
-    if (!json_is_array(list))
-        return ks_fail(e, KS_EINPUT, "error loading config file \"%s\": %s: not a list", path,
-                       section);
+    if (!json_is_array(list)) {
+        /* PARITY: encoding/json's UnmarshalTypeError for Config.<section> */
+        const char *type = json_is_object(list)    ? "object"
+                           : json_is_string(list)  ? "string"
+                           : json_is_boolean(list) ? "bool"
+                                                   : "number";
+        const char *go = strcmp(inner, "cluster") == 0 ? "NamedCluster"
+                         : strcmp(inner, "user") == 0  ? "NamedAuthInfo"
+                                                       : "NamedContext";
+        return ks_fail(e, KS_EINPUT,
+                       "error loading config file \"%s\": json: cannot unmarshal %s into Go "
+                       "struct field Config.%s of type []v1.%s",
+                       path, type, section, go);
+    }
     char *dir = kubeconfig_dir_of(path);
     json_array_foreach(list, i, item)
     {
@@ -134,10 +145,14 @@ static int kubeconfig_add_file(struct kubeconfig *kc, const char *path, bool mus
     struct ks_err ye = KS_ERR_INIT;
     if (yamlin_load(&doc, sb.buf, sb.len, "", NULL, &ye) < 0) {
         const char *m = ye.msg;
-        if (m[0] == ':' && m[1] == ' ')
+        const char *conv = strstr(m, "error converting YAML to JSON: ");
+        if (conv)
+            m = conv + strlen("error converting YAML to JSON: ");
+        else if (m[0] == ':' && m[1] == ' ')
             m += 2;
         rc = ks_fail(e, KS_EINPUT, "error loading config file \"%s\": %s%s", path,
                      strncmp(m, "line", 4) == 0 ? "yaml: " : "", m);
+        /* NEEDSWORK: yamlin's wording differs from go-yaml's for some syntax errors */
         goto done;
     }
     if (json_is_null(doc))

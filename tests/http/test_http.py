@@ -546,13 +546,47 @@ def kubeconfig_section():
         check(k.returncode == o.returncode == 1 and k.stderr == o.stderr,
               f"config error {flags or extra}: kubectl's message and exit code",
               f"kubectl={k.stderr!r} rc={k.returncode} ours={o.stderr!r} rc={o.returncode}")
-    with open(path("broken.json"), "w") as f:
-        f.write('{"apiVersion": "v1", "clusters": [\n')
-    k = kubectl("get", "configmaps", "--kubeconfig", path("broken.json"))
-    o = drv("listcm", "--kubeconfig", path("broken.json"), v9=False)
-    prefix = f'error: error loading config file "{path("broken.json")}": '
-    check(k.returncode == o.returncode == 1 and k.stderr.startswith(prefix) and o.stderr.startswith(prefix),
-          "broken kubeconfig: kubectl's message prefix and exit code", f"{k.stderr!r} {o.stderr!r}")
+    # broken files: kubectl's whole message (YAML syntax, JSON syntax, a wrong type)
+    broken = {"broken.yaml": "apiVersion: v1\nclusters: [\n",
+              "broken2.yaml": "apiVersion: v1\nclusters:\n- name: a\n  cluster: {server: \"http://x:1\"\n",
+              "broken3.yaml": "apiVersion: v1\nclusters: 5\n",
+              "broken4.yaml": "apiVersion: v1\nusers: {a: 1}\n",
+              "broken.json": '{"apiVersion": "v1", "clusters": [\n'}
+    for name, text in broken.items():
+        with open(path(name), "w") as f:
+            f.write(text)
+        k = kubectl("get", "configmaps", "--kubeconfig", path(name))
+        o = drv("listcm", "--kubeconfig", path(name), v9=False)
+        check(k.returncode == o.returncode == 1 and k.stderr == o.stderr,
+              f"broken kubeconfig {name}: kubectl's message and exit code", f"{k.stderr!r} {o.stderr!r}")
+    # the same configuration written as YAML (what users have) resolves the same way
+    import yaml
+    for src in ("a.json", os.path.join("sub", "b.json")):
+        with open(path(src)) as f:
+            doc = json.load(f)
+        with open(path(src.replace(".json", ".yaml")), "w") as f:
+            yaml.safe_dump(doc, f)
+    ay, by = path("a.yaml"), path("sub", "b.yaml")
+    for kcenv, flags in ((f"{ay}:{by}", []), (f"{ay}:{by}", ["--context", "ctx-b"]), (f"{by}:{ay}", ["--context", "ctx-a"]),
+                         (f"{ay}:{b}", ["--context=ctx-b"])):
+        env = env_for({"KUBECONFIG": kcenv})
+        ours = drv("minify", *flags, env=env, v9=False)
+        theirs = kubectl("config", "view", "--minify", "--raw", "-o", "json", *flags, env=env)
+        try:
+            same = json.loads(ours.stdout) == json.loads(theirs.stdout)
+        except ValueError:
+            same = False
+        check(same, f"YAML kubeconfigs: KUBECONFIG={kcenv} {flags}", f"{ours.stdout[:200]}{ours.stderr}")
+        m = srv.mark()
+        kubectl("get", "configmaps", *flags, env=env)
+        kreq = [(e["path"], e.get("auth"), e.get("client_cert")) for e in srv.since(m)
+                if e.get("category") == "resource"]
+        m = srv.mark()
+        drv("listcm", *flags, env=env, v9=False)
+        oreq = [(e["path"], e.get("auth"), e.get("client_cert")) for e in srv.since(m)
+                if e.get("category") == "resource"]
+        check(kreq == oreq and (kreq or flags == ["--context", "ctx-a"]),
+              f"YAML kubeconfigs: same request as kubectl {flags}", f"{kreq} {oreq}")
     srv.stop()
 
 
