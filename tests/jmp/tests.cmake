@@ -34,3 +34,7 @@ set_tests_properties(jmp.jsonpatch PROPERTIES LABELS unit)
 # The JSON merge patch round trip (must-show 3 of issue 3): seeds replayed in ctest.
 ks_fuzz_target(fuzz_jmp_roundtrip ${CMAKE_CURRENT_LIST_DIR}/fuzz_jmp_roundtrip.c
                ${CMAKE_CURRENT_LIST_DIR}/fuzz-seeds MODULES ks_base ks_patch ks_merge)
+
+ks_test_program(test_jmp_unit ${CMAKE_CURRENT_LIST_DIR}/test_jmp_unit.c MODULES ks_base ks_patch ks_merge)
+add_test(NAME jmp.unit COMMAND test_jmp_unit)
+set_tests_properties(jmp.unit PROPERTIES LABELS unit)

@@ -137,6 +137,9 @@ static const json_t *find(const json_t *objs, const struct target *t)
 enum want { WANT_PATCH, WANT_CREATE, WANT_UNCHANGED };
 
 /* Plan the object a request is about and compare with what kubectl did. */
+/* kubectl's stderr of the case: the missing-annotation warning is checked against the plan. */
+static const char *case_stderr;
+
 static void check_request(const json_t *req, enum want want_op, const json_t *manifests,
                           const json_t *lives, int for_diff)
 {
@@ -184,6 +187,13 @@ static void check_request(const json_t *req, enum want want_op, const json_t *ma
     int rc = plan_object(&p, &in, &e);
     if (rc < 0) {
         fprintf(stderr, "%s: plan: %s\n", path, e.msg);
+        kt_fail++;
+    } else if (want_op != WANT_CREATE && !for_diff && case_stderr &&
+               (strstr(case_stderr,
+                       "is missing the kubectl.kubernetes.io/last-applied-configuration") !=
+                NULL) != p.missing_annotation) {
+        fprintf(stderr, "%s: missing_annotation %d disagrees with kubectl's stderr\n", path,
+                p.missing_annotation);
         kt_fail++;
     } else if (want_op == WANT_UNCHANGED) {
         KT_CHECK_INT(p.op, PLAN_UNCHANGED);
@@ -246,6 +256,7 @@ int main(int argc, char **argv)
         return 1;
     }
     json_t *manifests = manifest_objects(c);
+    case_stderr = json_string_value(json_object_get(exp, "stderr"));
     const json_t *argvs = json_object_get(exp, "argv");
     int for_diff = json_string_value(json_array_get(argvs, 1)) &&
                    strcmp(json_string_value(json_array_get(argvs, 1)), "diff") == 0;

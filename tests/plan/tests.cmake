@@ -53,6 +53,6 @@ endif()
 if(KS_PYTHON3 AND TARGET kubeshim)
     add_test(NAME plan.patchtool
              COMMAND ${KS_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/test_patchtool.py $<TARGET_FILE:kubeshim>
-                     ${CMAKE_SOURCE_DIR}/fixtures/plan/patchtool/cases.json)
+                     ${CMAKE_SOURCE_DIR}/fixtures/plan/patchtool/cases.json ${KS_SHARED_DIR})
     set_tests_properties(plan.patchtool PROPERTIES LABELS cli)
 endif()
