@@ -25,6 +25,58 @@ static bool pdb_only_expression(json_t *sel, const char *op)
            convert_util_empty(json_object_get(x, "values")) && json_object_size(x) <= 3;
 }
 
+/* A selector of one expression on PDB_V1BETA1_LABEL with operator op. */
+static json_t *pdb_selector(const char *op)
+{
+    json_t *x = json_object(), *sel = json_object();
+    json_object_set_new(x, "key", json_string(PDB_V1BETA1_LABEL));
+    json_object_set_new(x, "operator", json_string(op));
+    json_object_set_new(sel, "matchExpressions", json_pack("[o]", x));
+    return sel;
+}
+
+/* StripPDBV1beta1Label: drop the expressions on the reserved label. */
+static void pdb_strip(json_t *sel)
+{
+    json_t *exprs = convert_util_arr_get(sel, "matchExpressions");
+    for (size_t i = json_array_size(exprs); i-- > 0;) {
+        const char *key = convert_util_str_get(json_array_get(exprs, i), "key");
+        if (key && strcmp(key, PDB_V1BETA1_LABEL) == 0)
+            json_array_remove(exprs, i);
+    }
+    if (exprs && json_array_size(exprs) == 0)
+        json_object_del(sel, "matchExpressions");
+}
+
+static bool pdb_selector_empty(json_t *sel)
+{
+    return convert_util_empty(json_object_get(sel, "matchLabels")) &&
+           convert_util_empty(json_object_get(sel, "matchExpressions"));
+}
+
+int convert_misc_pdb_down(json_t *obj, struct ks_err *e)
+{
+    (void)e;
+    json_t *spec = convert_util_obj_get(obj, "spec");
+    /* unhealthyPodEvictionPolicy came in 1.26 (KEP-3017), after the last server that served
+     * policy/v1beta1 (1.24), which would not know it */
+    json_object_del(spec, "unhealthyPodEvictionPolicy");
+    json_t *sel = convert_util_obj_get(spec, "selector");
+    if (!sel)
+        return 0;
+    /* PARITY: Convert_v1_PodDisruptionBudget_To_policy_PodDisruptionBudget keeps the two
+     * special selectors and strips the label otherwise; then
+     * Convert_policy_PodDisruptionBudget_To_v1beta1_PodDisruptionBudget spells v1's match-none
+     * as v1beta1's {} and v1's {} (all pods) as the DoesNotExist expression */
+    if (pdb_only_expression(sel, "Exists"))
+        json_object_set_new(spec, "selector", json_object());
+    else if (pdb_selector_empty(sel))
+        json_object_set_new(spec, "selector", pdb_selector("DoesNotExist"));
+    else if (!pdb_only_expression(sel, "DoesNotExist"))
+        pdb_strip(sel);
+    return 0;
+}
+
 int convert_misc_pdb_up(json_t *obj, struct ks_err *e)
 {
     (void)e;
@@ -34,29 +86,16 @@ int convert_misc_pdb_up(json_t *obj, struct ks_err *e)
         return 0;
     /* PARITY: Convert_v1beta1_PodDisruptionBudget_To_policy_PodDisruptionBudget (Semantic
      * DeepEqual: nil and empty lists and maps are equal) */
-    if (convert_util_empty(json_object_get(sel, "matchLabels")) &&
-        convert_util_empty(json_object_get(sel, "matchExpressions"))) {
+    if (pdb_selector_empty(sel)) {
         /* v1beta1's empty selector matches no pods; v1 says so with an Exists expression */
-        json_t *x = json_object(), *none = json_object();
-        json_object_set_new(x, "key", json_string(PDB_V1BETA1_LABEL));
-        json_object_set_new(x, "operator", json_string("Exists"));
-        json_object_set_new(none, "matchExpressions", json_pack("[o]", x));
-        json_object_set_new(spec, "selector", none);
+        json_object_set_new(spec, "selector", pdb_selector("Exists"));
         return 0;
     }
     if (pdb_only_expression(sel, "DoesNotExist")) {
         json_object_set_new(spec, "selector", json_object()); /* v1's match-all */
         return 0;
     }
-    /* StripPDBV1beta1Label */
-    json_t *exprs = convert_util_arr_get(sel, "matchExpressions");
-    for (size_t i = json_array_size(exprs); i-- > 0;) {
-        const char *key = convert_util_str_get(json_array_get(exprs, i), "key");
-        if (key && strcmp(key, PDB_V1BETA1_LABEL) == 0)
-            json_array_remove(exprs, i);
-    }
-    if (exprs && json_array_size(exprs) == 0)
-        json_object_del(sel, "matchExpressions");
+    pdb_strip(sel);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 
 /* policy/v1beta1 PodDisruptionBudget -> policy/v1: the empty selector's meaning. */
 int convert_misc_pdb_up(json_t *obj, struct ks_err *e);
+/* policy/v1 PodDisruptionBudget -> policy/v1beta1 (clusters before 1.21). */
+int convert_misc_pdb_down(json_t *obj, struct ks_err *e);
 /* discovery.k8s.io/v1beta1 EndpointSlice -> v1: topology -> zone/deprecatedTopology. */
 int convert_misc_endpointslice_up(json_t *obj, struct ks_err *e);
 /* admissionregistration.k8s.io/v1beta1 Validating/MutatingWebhookConfiguration -> v1. */

@@ -85,6 +85,8 @@ static const struct convert_rule rules[] = {
     {"Deployment", APPS, EXT, DOWN, K "apps/v1/defaults.go SetDefaults_Deployment", convert_apps_deployment_ext_down},
     {"Ingress", NET, NETB, DOWN, K "networking/v1beta1/conversion.go Convert_networking_IngressSpec_To_v1beta1_IngressSpec", convert_ingress_down},
     {"Ingress", NET, EXT, DOWN, K "extensions/v1beta1/conversion.go Convert_networking_IngressSpec_To_v1beta1_IngressSpec", convert_ingress_down},
+    {"CronJob", "batch/v1", "batch/v1beta1", DOWN, K "batch/v1beta1 zz_generated.conversion.go", NULL},
+    {"PodDisruptionBudget", "policy/v1", "policy/v1beta1", DOWN, K "policy/v1beta1/conversion.go Convert_policy_PodDisruptionBudget_To_v1beta1_PodDisruptionBudget", convert_misc_pdb_down},
     {"HorizontalPodAutoscaler", "autoscaling/v2", "autoscaling/v2beta2", DOWN, K "autoscaling/v2beta2/conversion.go", convert_hpa_v2_down},
 };
 
