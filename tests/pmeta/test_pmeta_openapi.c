@@ -218,8 +218,7 @@ int main(int argc, char **argv)
         {"", "v1", "Pod", "io.k8s.api.core.v1.Pod", true},
         {"policy", "v1", "PodDisruptionBudget", "io.k8s.api.policy.v1.PodDisruptionBudget", true},
         {"apiextensions.k8s.io", "v1", "CustomResourceDefinition",
-         "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
-         true},
+         "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", true},
         {"example.com", "v1", "Widget", NULL, false},
     };
     static const struct kindcheck core[] = {
