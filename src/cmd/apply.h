@@ -97,6 +97,7 @@ struct aobj {
     const struct apply_meta *meta;
     int patches; /* PATCH requests sent so far (409 retries) */
     int diff_attempts;
+    bool ns_looked_up;         /* diff: the namespace GET after a 404 was sent */
     char *patch_body;          /* the last patch sent */
     json_t *live;              /* the last live object read (owned) */
     json_t *result;            /* what the server returned, for -o json|yaml and diff */

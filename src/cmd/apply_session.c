@@ -199,6 +199,74 @@ static const char *str_at(const json_t *obj, const char *a, const char *b)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+static const char *go_json_type(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "bool";
+    default:
+        return "null";
+    }
+}
+
+/*
+ * PARITY: the builder decodes metadata into ObjectMeta, so a name that YAML
+ * read as a boolean (name: y) fails as encoding/json reports it:
+ * `unable to decode "<src>": json: cannot unmarshal bool into Go struct field
+ * ObjectMeta.metadata.name of type string`.
+ */
+static int check_meta_types(const json_t *obj, const char *src, struct ks_err *e)
+{
+    static const char *const strs[] = {"name", "namespace", "generateName", "resourceVersion",
+                                       "uid"};
+    static const char *const maps[] = {"labels", "annotations"};
+    json_t *md = json_object_get(obj, "metadata");
+    if (!md || json_is_null(md))
+        return 0;
+    if (!json_is_object(md))
+        return ks_fail(e, KS_EINPUT,
+                       "unable to decode \"%s\": json: cannot unmarshal %s into Go struct field "
+                       ".metadata of type v1.ObjectMeta",
+                       src, go_json_type(md));
+    for (size_t i = 0; i < KS_ARRAY_SIZE(strs); i++) {
+        json_t *v = json_object_get(md, strs[i]);
+        if (v && !json_is_string(v) && !json_is_null(v))
+            return ks_fail(e, KS_EINPUT,
+                           "unable to decode \"%s\": json: cannot unmarshal %s into Go struct "
+                           "field ObjectMeta.metadata.%s of type string",
+                           src, go_json_type(v), strs[i]);
+    }
+    for (size_t i = 0; i < KS_ARRAY_SIZE(maps); i++) {
+        json_t *m = json_object_get(md, maps[i]);
+        const char *k;
+        json_t *v;
+        if (m && !json_is_object(m) && !json_is_null(m))
+            return ks_fail(e, KS_EINPUT,
+                           "unable to decode \"%s\": json: cannot unmarshal %s into Go struct "
+                           "field ObjectMeta.metadata.%s of type map[string]string",
+                           src, go_json_type(m), maps[i]);
+        json_object_foreach(m, k, v)
+        {
+            if (!json_is_string(v) && !json_is_null(v))
+                return ks_fail(e, KS_EINPUT,
+                               "unable to decode \"%s\": json: cannot unmarshal %s into Go "
+                               "struct field ObjectMeta.metadata.%s of type string",
+                               src, go_json_type(v), maps[i]);
+        }
+    }
+    return 0;
+}
+
 int apply_obj_prepare(struct aobj *a, struct ks_err *e)
 {
     struct apply_session *s = a->s;
@@ -208,6 +276,9 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
     const char *ns = str_at(a->obj, "metadata", "namespace");
     const char *src = a->src->source;
 
+    int trc = check_meta_types(a->obj, src, e);
+    if (trc)
+        return trc;
     if (!kind || !*kind)
         return ks_fail(e, KS_EINPUT, "error validating \"%s\": error validating data: kind not set",
                        src);
@@ -262,6 +333,9 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
             json_t *md = json_object_get(a->obj, "metadata");
             json_object_set_new(md, "namespace", json_string(a->ns));
         }
+    } else if (ns) {
+        /* PARITY: the builder clears the namespace of cluster-scoped objects. */
+        json_object_del(json_object_get(a->obj, "metadata"), "namespace");
     }
     a->meta = meta_for(s, a->map.group, a->map.version, a->map.kind);
     return 0;

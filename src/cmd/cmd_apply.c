@@ -85,31 +85,53 @@ static int resolve_flags(struct apply_opts *o)
     return 0;
 }
 
+/*
+ * PARITY: kubectl prints one object bare and several as a v1 List, whose JSON
+ * keeps metav1.List's field order (kind, apiVersion, metadata, items); the
+ * YAML printer goes through JSON-to-YAML and so sorts the keys.
+ */
 static void print_objects(struct apply_session *s)
 {
-    json_t *out = NULL;
-    if (s->n == 1) {
-        out = json_incref(s->objs[0].result);
+    struct strbuf sb = STRBUF_INIT;
+    bool json = strcmp(s->o->output, "json") == 0;
+    if (s->n == 1 && s->objs[0].result) {
+        if (json) {
+            gojson_write_indent(&sb, s->objs[0].result, "", "    ", NULL);
+            strbuf_addch(&sb, '\n');
+        } else {
+            yamlout_write(&sb, s->objs[0].result, NULL);
+        }
+    } else if (json) {
+        strbuf_adds(&sb, "{\n    \"kind\": \"List\",\n    \"apiVersion\": \"v1\",\n"
+                         "    \"metadata\": {},\n    \"items\": [");
+        bool first = true;
+        for (size_t i = 0; i < s->n; i++) {
+            if (!s->objs[i].result)
+                continue;
+            strbuf_adds(&sb, first ? "\n        " : ",\n        ");
+            gojson_write_indent(&sb, s->objs[i].result, "        ", "    ", NULL);
+            first = false;
+        }
+        strbuf_adds(&sb, first ? "]\n}\n" : "\n    ]\n}\n");
     } else {
         json_t *items = json_array();
         for (size_t i = 0; i < s->n; i++)
             if (s->objs[i].result)
                 json_array_append(items, s->objs[i].result);
-        out = json_pack("{s:s, s:o, s:s, s:{s:s}}", "apiVersion", "v1", "items", items, "kind",
-                        "List", "metadata", "resourceVersion", "");
+        json_t *list = json_pack("{s:s, s:o, s:s, s:{}}", "apiVersion", "v1", "items", items,
+                                 "kind", "List", "metadata");
+        yamlout_write(&sb, list, NULL);
+        json_decref(list);
     }
-    if (!out)
-        return;
-    struct strbuf sb = STRBUF_INIT;
-    if (strcmp(s->o->output, "json") == 0) {
-        gojson_write_indent(&sb, out, "", "    ", NULL);
-        strbuf_addch(&sb, '\n');
-    } else {
-        yamlout_write(&sb, out, NULL);
-    }
-    fwrite(sb.buf, 1, sb.len, s->out);
+    fwrite(sb.buf ? sb.buf : "", 1, sb.len, s->out);
     strbuf_release(&sb);
-    json_decref(out);
+}
+
+/* PARITY: cmdutil's fatal(): a newline is added only when the message lacks one. */
+static void print_error(const char *msg)
+{
+    size_t n = strlen(msg);
+    fprintf(stderr, "%s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
 }
 
 static int run_apply(struct apply_opts *o, int argc, char **argv)
@@ -169,7 +191,7 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
                 in_errs.v[i]);
     for (size_t i = 0; i < s.n; i++)
         for (size_t k = 0; k < s.objs[i].errors.n; k++)
-            fprintf(stderr, "%s\n", s.objs[i].errors.v[k]);
+            print_error(s.objs[i].errors.v[k]);
     if (nerr)
         exit_code = 1;
 done:

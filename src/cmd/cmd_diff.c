@@ -32,6 +32,8 @@
 #define DIFF_DEFAULT_CONCURRENCY 16
 
 static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg);
+static void cb_nsget(struct kclient *c, const struct kclient_resp *resp, void *arg);
+static void plan_merged(struct aobj *a);
 static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg);
 
 static void submit(struct aobj *a, const char *method, const char *path, const char *ctype,
@@ -53,6 +55,7 @@ static void submit(struct aobj *a, const char *method, const char *path, const c
 static void diff_start(struct aobj *a)
 {
     a->diff_attempts++;
+    a->ns_looked_up = false;
     char *path = apply_obj_path(a, false, NULL);
     submit(a, "GET", path, NULL, NULL, cb_get);
     free(path);
@@ -88,8 +91,29 @@ static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg
         apply_obj_done(a);
         return;
     }
+    if (resp->status == 404 && a->ns && strcmp(a->ns, "default") != 0 && !a->ns_looked_up) {
+        /* PARITY: cli-runtime Info.Get looks the namespace up after a 404. */
+        a->ns_looked_up = true;
+        char *path = ks_asprintf("/api/v1/namespaces/%s", a->ns);
+        submit(a, "GET", path, NULL, NULL, cb_nsget);
+        free(path);
+        return;
+    }
     if (resp->status == 200)
         a->live = body_json(resp);
+    plan_merged(a);
+}
+
+static void cb_nsget(struct kclient *c, const struct kclient_resp *resp, void *arg)
+{
+    (void)c;
+    (void)resp;
+    plan_merged(arg);
+}
+
+/* Compute MERGED: nothing to send, a dry-run create, or a dry-run patch. */
+static void plan_merged(struct aobj *a)
+{
     struct plan p;
     struct plan_in in = {.manifest = a->obj,
                          .live = a->live,
@@ -158,11 +182,8 @@ static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg
         return;
     }
     if (a->live) {
-        char *info = apply_obj_info(a);
-        char *verb = ks_asprintf("applying patch:\n%s\nto:\n%s\nfor:", a->patch_body, info);
-        apply_obj_status_error(a, resp, verb, "patching");
-        free(verb);
-        free(info);
+        /* PARITY: diff calls the patcher directly: only its "patching" wrap. */
+        apply_obj_status_error(a, resp, "patching", NULL);
     } else {
         apply_obj_status_error(a, resp, "creating", NULL);
     }
