@@ -1,0 +1,31 @@
+# Native apply/diff against the cases recorded from real kubectl 1.33 (issue 6):
+# ../shared/corpus/kubectl-golden and our own fixtures/kubectl-golden, one ctest
+# test per case (label kubectl-golden): requests byte for byte, stdout,
+# stderr, exit code and retry sequence must equal kubectl's.
+set(KS_ORACLE_DIR ${KS_SHARED_DIR}/tools/oracle)
+file(GLOB KS_GOLDEN_CASES LIST_DIRECTORIES true
+     ${KS_SHARED_DIR}/corpus/kubectl-golden/[0-9]*
+     ${CMAKE_SOURCE_DIR}/fixtures/kubectl-golden/[0-9]*)
+if(NOT KS_GOLDEN_CASES OR NOT KS_PYTHON3)
+    add_test(NAME apply.golden.missing
+             COMMAND sh -c "echo 'SKIPPED: needs ../shared/corpus/kubectl-golden and python3 with PyYAML'; exit 77")
+    set_tests_properties(apply.golden.missing PROPERTIES SKIP_RETURN_CODE 77 LABELS kubectl-golden)
+else()
+    foreach(c ${KS_GOLDEN_CASES})
+        if(IS_DIRECTORY ${c} AND EXISTS ${c}/expected.json)
+            get_filename_component(n ${c} NAME)
+            get_filename_component(parent ${c} DIRECTORY)
+            get_filename_component(parent ${parent} DIRECTORY)
+            get_filename_component(parent ${parent} NAME)
+            if(parent STREQUAL "fixtures")
+                set(tn apply.golden.own.${n})
+            else()
+                set(tn apply.golden.${n})
+            endif()
+            add_test(NAME ${tn} COMMAND ${CMAKE_CURRENT_LIST_DIR}/oracle_case.sh ${KS_PYTHON3}
+                     ${KS_ORACLE_DIR} $<TARGET_FILE:kubeshim> ${c})
+            set_tests_properties(${tn} PROPERTIES SKIP_RETURN_CODE 77 LABELS "kubectl-golden;e2e"
+                                 FAIL_REGULAR_EXPRESSION "DIFF |ERROR ")
+        endif()
+    endforeach()
+endif()
