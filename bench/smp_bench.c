@@ -4,6 +4,7 @@
  * and maps (issue 3, must-show 4). Each size runs in a child process so its
  * peak memory (getrusage ru_maxrss) is its own.
  * Usage: smp_bench [N...]   (default: 1000 10000 100000)
+ * SMP_BENCH_SHAPE=objects|primitives|map runs one shape only.
  */
 #include "base/gojson.h"
 #include "merge/merge_smp.h"
@@ -145,9 +146,12 @@ int main(int argc, char **argv)
         for (int i = 1; i < argc && nsizes < 16; i++)
             sizes[nsizes++] = strtoul(argv[i], NULL, 10);
     }
-    printf("%-26s %8s %12s %12s %12s %10s\n", "shape", "n", "3-way cpu ms", "apply cpu ms", "patch bytes",
-           "peak MiB");
+    printf("%-26s %8s %12s %12s %12s %10s\n", "shape", "n", "3-way cpu ms", "apply cpu ms",
+           "patch bytes", "peak MiB");
     for (int s = 0; s < NSHAPES; s++) {
+        const char *only = getenv("SMP_BENCH_SHAPE");
+        if (only && !strstr(shape_names[s], only))
+            continue;
         for (int i = 0; i < nsizes; i++) {
             struct rusage ru;
             int status;

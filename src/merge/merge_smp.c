@@ -144,17 +144,20 @@ int merge_smp_diff(json_t **out, const json_t *original, const json_t *modified,
                    const struct pmeta_type *schema, const struct merge_smp_opts *o,
                    struct ks_err *e)
 {
-    json_t *p = json_object(), *empty = json_object(), *mv, *v;
-    const char **retain = ks_calloc(json_object_size(modified) + 1, sizeof(*retain));
+    json_t *p = json_object(), *empty = NULL, *mv, *v;
+    const char **retain = NULL;
     size_t nretain = 0;
     const char *k;
     int rc = 0;
 
     *out = NULL;
-    if (!original)
-        original = empty;
-    if (!modified)
-        modified = empty;
+    if (!original || !modified) {
+        empty = json_object();
+        original = original ? original : empty;
+        modified = modified ? modified : empty;
+    }
+    if (o->build_retain)
+        retain = ks_calloc(json_object_size(modified) + 1, sizeof(*retain));
     json_object_foreach((json_t *)modified, k, mv)
     {
         const json_t *ov = json_object_get(original, k);
@@ -212,15 +215,15 @@ int merge_smp_2way(json_t **out, const json_t *original, const json_t *modified,
     return merge_smp_diff(out, ov, mv, schema, &o, e);
 }
 
-int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
-                   const json_t *current, const struct pmeta_type *schema, bool overwrite,
-                   struct ks_err *e)
+/* CreateThreeWayMergePatch up to the conflict check; *changed only when want_changed. */
+static int three_way(json_t **out, json_t **changed, const json_t *original, const json_t *modified,
+                     const json_t *current, const struct pmeta_type *schema, struct ks_err *e)
 {
     struct merge_smp_opts delta_o = {.set_order = true, .ignore_deletions = true};
     struct merge_smp_opts del_o = {.set_order = true, .ignore_changes = true};
     struct merge_smp_opts changed_o = {0};
     const json_t *ov, *mv, *cv;
-    json_t *delta = NULL, *deletions = NULL, *patch = NULL, *changed = NULL;
+    json_t *delta = NULL, *deletions = NULL, *patch = NULL;
     int rc;
 
     *out = NULL;
@@ -233,20 +236,35 @@ int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
         goto done;
     if ((rc = patch_smp_merge(&patch, deletions, delta, schema, e)) < 0)
         goto done;
-    if (!overwrite) {
-        /*
-         * NEEDSWORK: upstream diffs here the original and current whose
-         * primitive merge lists the two diffs above sorted in place; that only
-         * changes the order of lists shown in the conflict message.
-         */
-        if ((rc = merge_smp_diff(&changed, ov, cv, schema, &changed_o, e)) < 0)
-            goto done;
-        if ((rc = merge_smp_conflict_check(patch, changed, schema, e)) < 0)
-            goto done;
-    }
+    /*
+     * NEEDSWORK: upstream diffs here the original and current whose primitive
+     * merge lists the two diffs above sorted in place; that only changes the
+     * order of such lists in the conflict message.
+     */
+    if (changed && (rc = merge_smp_diff(changed, ov, cv, schema, &changed_o, e)) < 0)
+        goto done;
 done:
     json_decref(delta);
     json_decref(deletions);
+    if (rc < 0) {
+        json_decref(patch);
+        return rc;
+    }
+    *out = patch;
+    return 0;
+}
+
+int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
+                   const json_t *current, const struct pmeta_type *schema, bool overwrite,
+                   struct ks_err *e)
+{
+    json_t *patch = NULL, *changed = NULL;
+    int rc;
+
+    *out = NULL;
+    rc = three_way(&patch, overwrite ? NULL : &changed, original, modified, current, schema, e);
+    if (rc == 0 && !overwrite)
+        rc = merge_smp_conflict_check(patch, changed, schema, e);
     json_decref(changed);
     if (rc < 0) {
         json_decref(patch);
@@ -254,4 +272,23 @@ done:
     }
     *out = patch;
     return 0;
+}
+
+int merge_smp_3way_conflict(char **out, const json_t *original, const json_t *modified,
+                            const json_t *current, const struct pmeta_type *schema,
+                            struct ks_err *e)
+{
+    json_t *patch = NULL, *changed = NULL;
+    bool conflict = false;
+    int rc;
+
+    *out = NULL;
+    rc = three_way(&patch, &changed, original, modified, current, schema, e);
+    if (rc == 0)
+        rc = merge_smp_conflict_find(&conflict, patch, changed, schema, e);
+    if (rc == 0 && conflict)
+        rc = merge_smp_conflict_text(out, patch, changed, e);
+    json_decref(patch);
+    json_decref(changed);
+    return rc;
 }

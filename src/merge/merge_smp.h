@@ -41,6 +41,17 @@ int merge_smp_3way(json_t **out, const json_t *original, const json_t *modified,
                    const json_t *current, const struct pmeta_type *schema, bool overwrite,
                    struct ks_err *e);
 
+/*
+ * The whole conflict message of merge_smp_3way(..., overwrite=false) (a
+ * struct ks_err holds only its first KS_ERR_MSG - 1 bytes), as kubectl prints
+ * it after "for:: "; *out is NULL when the inputs do not conflict.
+ * Ownership: *out is a new string (free()) or NULL.
+ * Errors: as merge_smp_3way, except that a conflict is not an error here.
+ */
+int merge_smp_3way_conflict(char **out, const json_t *original, const json_t *modified,
+                            const json_t *current, const struct pmeta_type *schema,
+                            struct ks_err *e);
+
 /* Internal to the merge_smp* files: the diff of §3 with the flags of DiffOptions. */
 struct merge_smp_opts {
     bool set_order;        /* SetElementOrder */

@@ -7,6 +7,7 @@
 
 #include "base/gojson.h"
 #include "base/strbuf.h"
+#include "base/yamlout.h"
 #include "patch/patch_smp_util.h"
 
 #include <stdlib.h>
@@ -196,22 +197,38 @@ int merge_smp_conflict_find(bool *conflict, const json_t *patch, const json_t *c
     return fields(conflict, patch, changed, schema, PMETA_NONE, NULL, e);
 }
 
+int merge_smp_conflict_text(char **out, const json_t *patch, const json_t *changed,
+                            struct ks_err *e)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc;
+    /* PARITY: mergepatch.NewErrConflict(ToYAMLOrError(patch), ToYAMLOrError(changed)) */
+    *out = NULL;
+    strbuf_adds(&sb, "patch:\n");
+    if ((rc = yamlout_write(&sb, patch, e)) < 0)
+        goto done;
+    strbuf_adds(&sb, "\nconflicts with changes made from original to current:\n");
+    if ((rc = yamlout_write(&sb, changed, e)) < 0)
+        goto done;
+    strbuf_addch(&sb, '\n');
+    *out = strbuf_detach(&sb, NULL);
+done:
+    strbuf_release(&sb);
+    return rc;
+}
+
 int merge_smp_conflict_check(const json_t *patch, const json_t *changed,
                              const struct pmeta_type *schema, struct ks_err *e)
 {
     bool c = false;
-    char *ps, *cs;
+    char *msg = NULL;
     int rc = merge_smp_conflict_find(&c, patch, changed, schema, e);
     if (rc < 0 || !c)
         return rc;
-    /* NEEDSWORK: upstream renders both as YAML (sigs.k8s.io/yaml); JSON until a YAML writer lands
-     */
-    ps = gojson_dumps(patch);
-    cs = gojson_dumps(changed);
-    rc = ks_fail(e, KS_ECONFLICT,
-                 "patch:\n%s\nconflicts with changes made from original to current:\n%s\n",
-                 ps ? ps : "", cs ? cs : "");
-    free(ps);
-    free(cs);
+    if ((rc = merge_smp_conflict_text(&msg, patch, changed, e)) < 0)
+        return rc;
+    /* the message is cut at KS_ERR_MSG; merge_smp_3way_conflict() gives all of it */
+    rc = ks_fail(e, KS_ECONFLICT, "%s", msg);
+    free(msg);
     return rc;
 }

@@ -20,6 +20,14 @@ int merge_smp_conflict_find(bool *conflict, const json_t *patch, const json_t *c
                             const struct pmeta_type *schema, struct ks_err *e);
 
 /*
+ * The conflict error text: `patch:\n<patch as YAML>\nconflicts with changes
+ * made from original to current:\n<changed as YAML>\n`.
+ * Ownership: *out is a new string (free()).
+ */
+int merge_smp_conflict_text(char **out, const json_t *patch, const json_t *changed,
+                            struct ks_err *e);
+
+/*
  * 0 when patch and changed do not conflict; otherwise KS_ECONFLICT with
  * `patch:\n<patch>\nconflicts with changes made from original to current:\n<changed>\n`.
  */

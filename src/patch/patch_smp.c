@@ -231,14 +231,21 @@ done:
     return rc;
 }
 
-/* The keys of an object, copied, so the object may change while we walk them. */
-static char **keys_of(const json_t *o, size_t *n)
+/* The $setElementOrder keys of an object, copied, so the object may change while we walk them. */
+static char **order_keys(const json_t *o, size_t *n)
 {
-    char **keys = ks_calloc(json_object_size(o) + 1, sizeof(*keys));
+    char **keys = NULL;
     const char *k;
     json_t *v;
     *n = 0;
-    json_object_foreach((json_t *)o, k, v) keys[(*n)++] = ks_strdup(k);
+    json_object_foreach((json_t *)o, k, v)
+    {
+        if (!patch_smp_util_prefixed(k, ORDER_PREFIX))
+            continue;
+        if (!keys)
+            keys = ks_calloc(json_object_size(o) + 1, sizeof(*keys));
+        keys[(*n)++] = ks_strdup(k);
+    }
     return keys;
 }
 
@@ -406,19 +413,22 @@ int patch_smp_apply_object(json_t **out, const json_t *target, const json_t *pat
     p = json_copy((json_t *)patch);
     if ((rc = retain_keys(res, p, server, e)) < 0)
         goto done;
-    keys = keys_of(p, &nkeys);
+    keys = order_keys(p, &nkeys);
     for (size_t i = 0; i < nkeys; i++) {
-        if (!patch_smp_util_prefixed(keys[i], ORDER_PREFIX) || !json_object_get(p, keys[i]))
+        if (!json_object_get(p, keys[i]))
             continue;
         if ((rc = set_element_order(res, p, keys[i], schema, server, e)) < 0)
             goto done;
     }
-    for (size_t i = 0; i < nkeys; i++) {
-        json_t *v = json_object_get(p, keys[i]);
-        if (!v)
-            continue;
-        if ((rc = merge_member(res, keys[i], v, schema, server, e)) < 0)
-            goto done;
+    {
+        const char *k;
+        json_t *v;
+        /* p does not change from here on */
+        json_object_foreach(p, k, v)
+        {
+            if ((rc = merge_member(res, k, v, schema, server, e)) < 0)
+                goto done;
+        }
     }
 done:
     free_keys(keys, nkeys);

@@ -167,6 +167,7 @@ void patch_smp_util_index_init(struct patch_smp_util_index *ix, size_t hint)
     ix->cap = cap;
     ix->keys = ks_calloc(cap, sizeof(*ix->keys));
     ix->pos = ks_calloc(cap, sizeof(*ix->pos));
+    ix->hash = ks_calloc(cap, sizeof(*ix->hash));
 }
 
 static void index_grow(struct patch_smp_util_index *ix)
@@ -197,14 +198,16 @@ void patch_smp_util_index_add(struct patch_smp_util_index *ix, const json_t *key
         key = json_null();
     if ((ix->n + 1) * 2 > ix->cap)
         index_grow(ix);
-    size_t i = (size_t)hash_value(key) & (ix->cap - 1);
+    uint64_t h = hash_value(key);
+    size_t i = (size_t)h & (ix->cap - 1);
     while (ix->keys[i]) {
-        if (patch_smp_util_same(ix->keys[i], key))
+        if (ix->hash[i] == h && patch_smp_util_same(ix->keys[i], key))
             return; /* keep the first position */
         i = (i + 1) & (ix->cap - 1);
     }
     ix->keys[i] = key;
     ix->pos[i] = pos;
+    ix->hash[i] = h;
     ix->n++;
 }
 
@@ -223,9 +226,10 @@ int patch_smp_util_index_find(const struct patch_smp_util_index *ix, const json_
         key = json_null();
     if (!ix->cap)
         return 0;
-    size_t i = (size_t)hash_value(key) & (ix->cap - 1);
+    uint64_t h = hash_value(key);
+    size_t i = (size_t)h & (ix->cap - 1);
     while (ix->keys[i]) {
-        if (patch_smp_util_same(ix->keys[i], key)) {
+        if (ix->hash[i] == h && patch_smp_util_same(ix->keys[i], key)) {
             *pos = ix->pos[i];
             return 1;
         }
@@ -238,6 +242,7 @@ void patch_smp_util_index_free(struct patch_smp_util_index *ix)
 {
     free(ix->keys);
     free(ix->pos);
+    free(ix->hash);
     memset(ix, 0, sizeof(*ix));
 }
 

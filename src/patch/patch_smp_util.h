@@ -48,6 +48,7 @@ struct patch_smp_util_index {
     size_t n;            /* entries */
     const json_t **keys; /* borrowed */
     size_t *pos;         /* position of each slot's key */
+    uint64_t *hash;      /* hash of each slot's key */
     size_t nmap, nslice; /* containers seen */
 };
 

@@ -1,7 +1,9 @@
 /*
  * fuzz_smp_roundtrip.c: the two-way strategic merge patch is its own oracle:
  * apply(original, merge_smp_2way(original, modified)) == modified, under the
- * MergeItem struct schema. The bytes drive a generator that builds only
+ * MergeItem struct schema; so is the three-way one with the live object equal
+ * to original (overwrite=true: a replace-strategy object is always in the
+ * original-to-current diff, so overwrite=false may report a conflict). The bytes drive a generator that builds only
  * documents the property holds for: no nulls, no $-directive keys, known
  * fields only, merge lists of objects with distinct string merge keys,
  * merge lists of primitives with distinct integers (one kind per list).
@@ -148,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct gen g = {data, size, true};
     const struct pmeta_type *schema;
     struct ks_err e = KS_ERR_INIT;
-    json_t *original, *modified, *patch = NULL, *result = NULL;
+    json_t *original, *modified, *patch = NULL, *result = NULL, *p3 = NULL, *r3 = NULL;
 
     ks_alloc_install();
     schema = smp_schemas_builtin("struct:MergeItem");
@@ -165,6 +167,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 e.msg, o, m, p ? p : "-", r ? r : "-");
         abort();
     }
+    /* the three-way patch against an unchanged live object does the same */
+    if (merge_smp_3way(&p3, original, modified, original, schema, true, &e) < 0 ||
+        patch_smp_apply(&r3, original, p3, schema, &e) < 0 || !gojson_equal(r3, modified)) {
+        char *o = gojson_dumps(original), *m = gojson_dumps(modified);
+        char *p = p3 ? gojson_dumps(p3) : NULL, *r = r3 ? gojson_dumps(r3) : NULL;
+        fprintf(stderr,
+                "three-way round trip failed: %s\noriginal: %s\nmodified: %s\npatch:    %s\n"
+                "result:   %s\n",
+                e.msg, o, m, p ? p : "-", r ? r : "-");
+        abort();
+    }
+    json_decref(p3);
+    json_decref(r3);
     json_decref(original);
     json_decref(modified);
     json_decref(patch);

@@ -53,3 +53,10 @@ else()
     add_test(NAME smp.patch-local COMMAND test_smp_patch_local --absent "no python3 with PyYAML")
 endif()
 set_tests_properties(smp.patch-local PROPERTIES LABELS golden SKIP_RETURN_CODE 77)
+
+# The --overwrite=false conflict message, against real kubectl (recorded with the oracle).
+ks_test_program(test_smp_conflict ${CMAKE_CURRENT_LIST_DIR}/test_smp_conflict.c ${KS_SMP_SRCS}
+                MODULES ks_base)
+add_test(NAME smp.conflict COMMAND test_smp_conflict
+                                   ${CMAKE_SOURCE_DIR}/fixtures/smp/conflict/expected.json)
+set_tests_properties(smp.conflict PROPERTIES LABELS golden)
