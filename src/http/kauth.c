@@ -9,6 +9,7 @@
 
 #include "base/gojson.h"
 #include "base/strbuf.h"
+#include "base/yamlin.h"
 #include "http/kbase64.h"
 
 #include <errno.h>
@@ -186,6 +187,39 @@ static void kauth_free_vec(char **v)
     free(v);
 }
 
+/*
+ * PARITY: os/exec: a command with a slash must exist ("fork/exec X: no such file or
+ * directory"); one without is looked up in PATH, and client-go explains a miss.
+ */
+static int kauth_exec_findable(const char *cmd, const char *hint, struct ks_err *e)
+{
+    if (strchr(cmd, '/')) {
+        if (access(cmd, X_OK) == 0)
+            return 0;
+        return ks_fail(e, KS_EINPUT, "getting credentials: exec: fork/exec %s: %s", cmd,
+                       errno == ENOENT ? "no such file or directory" : "permission denied");
+    }
+    const char *path = getenv("PATH");
+    char *copy = ks_strdup(path ? path : ""), *save = NULL;
+    bool found = false;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char *full = ks_asprintf("%s/%s", *d ? d : ".", cmd);
+        found = access(full, X_OK) == 0;
+        free(full);
+    }
+    free(copy);
+    if (found)
+        return 0;
+    /* NEEDSWORK: the whole text is longer than a ks_err holds */
+    return ks_fail(e, KS_EINPUT,
+                   "getting credentials: exec: executable %s not found\n\nIt looks like you are "
+                   "trying to use a client-go credential plugin that is not installed.\n\nTo "
+                   "learn more about this feature, consult the documentation available at:\n      "
+                   "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
+                   "#client-go-credential-plugins%s%s",
+                   cmd, hint && *hint ? "\n\n" : "", hint ? hint : "");
+}
+
 /* Run the plugin, collecting stdout; stderr passes through. */
 static int kauth_exec_spawn(struct strbuf *out, int *status, char **argv, char **envp,
                             bool interactive, struct ks_err *e)
@@ -268,13 +302,12 @@ static int kauth_exec_run(struct kauth *a, struct ks_err *e)
                                     : "");
     info = kauth_exec_info(a->conn, apiv, interactive);
     envp = kauth_exec_env(json_object_get(ex, "env"), info);
+    if ((rc = kauth_exec_findable(cmd, json_string_value(json_object_get(ex, "installHint")), e)) <
+        0)
+        goto done;
     a->exec_runs++;
     if ((rc = kauth_exec_spawn(&out, &status, argv, envp, interactive, e)) < 0)
         goto done;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-        rc = ks_fail(e, KS_EINPUT, "getting credentials: exec: executable %s not found", cmd);
-        goto done;
-    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         rc = ks_fail(e, KS_EINPUT,
                      "getting credentials: exec: executable %s failed with exit code %d", cmd,
@@ -282,8 +315,25 @@ static int kauth_exec_run(struct kauth *a, struct ks_err *e)
         goto done;
     }
     struct ks_err je = KS_ERR_INIT;
-    if (gojson_loads(&cred, out.buf ? out.buf : "", out.len, &je) < 0 || !json_is_object(cred)) {
-        rc = ks_fail(e, KS_EINPUT, "getting credentials: decoding stdout: %s", je.msg);
+    if (yamlin_load(&cred, out.buf ? out.buf : "", out.len, "", NULL, &je) < 0 ||
+        !json_is_object(cred)) {
+        /* PARITY: apimachinery's version/kind probe of the plugin's output */
+        const char *t = !cred                   ? NULL
+                        : json_is_array(cred)   ? "array"
+                        : json_is_string(cred)  ? "string"
+                        : json_is_boolean(cred) ? "bool"
+                        : json_is_null(cred)    ? NULL
+                                                : "number";
+        if (t)
+            rc = ks_fail(e, KS_EINPUT,
+                         "getting credentials: decoding stdout: couldn't get version/kind; json "
+                         "parse error: json: cannot unmarshal %s into Go value of type struct { "
+                         "APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string "
+                         "\"json:\\\"kind,omitempty\\\"\" }",
+                         t);
+        else
+            rc = ks_fail(e, KS_EINPUT, "getting credentials: decoding stdout: %s",
+                         je.code ? je.msg : "Object 'Kind' is missing in ''");
         goto done;
     }
     const char *got = json_string_value(json_object_get(cred, "apiVersion"));

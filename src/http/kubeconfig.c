@@ -58,6 +58,38 @@ static char *kubeconfig_dir_of(const char *path)
     return dir;
 }
 
+/* PARITY: Go's filepath.Clean on an absolute path: drop "." and empty parts, resolve "..". */
+static void kubeconfig_clean(char *path)
+{
+    char *out = path, *p = path;
+    size_t keep[256];
+    size_t depth = 0;
+    *out++ = '/';
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 1 && p[0] == '.') {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (depth)
+                out = path + keep[--depth];
+        } else {
+            if (depth < 256)
+                keep[depth++] = (size_t)(out - path);
+            if (out > path + 1)
+                *out++ = '/';
+            memmove(out, p, n);
+            out += n;
+        }
+        p += n;
+    }
+    *out = '\0';
+}
+
 /*
  * A relative path in a kubeconfig is relative to the directory of the file
  * that holds it (kept in "LocationOfOrigin" of the stanza). Caller frees.
@@ -71,7 +103,9 @@ static char *kubeconfig_path(const json_t *stanza, const json_t *obj, const char
         return NULL;
     if (p[0] == '/' || !dir || (need_slash && !strchr(p, '/')))
         return ks_strdup(p);
-    return ks_asprintf("%s/%s", dir, p);
+    char *joined = ks_asprintf("%s/%s", dir, p);
+    kubeconfig_clean(joined);
+    return joined;
 }
 
 /* Merge one section (clusters/users/contexts) of a file: the first name seen wins. */

@@ -374,8 +374,42 @@ printf '{{"kind":"ExecCredential","apiVersion":"%s","status":{{"token":"{PLUGIN_
         p = drv("probe", "--kubeconfig", kc, env=env, v9=False)
         check(p.returncode == 0 and "credentials=no" in p.stdout and not os.path.exists(files["count"]),
               f"{api}: the version probe runs no plugin when /version is public", p.stdout)
+    # failing plugins: kubectl's words, and a failed plugin is not run again
+    scripts = {"missing.sh": None, "fail.sh": 'echo run >> "$PLUGIN_COUNT"; exit 3',
+               "text.sh": "echo notjson", "array.sh": "echo '[1]'"}
+    for name, body in scripts.items():
+        if body is not None:
+            with open(path(name), "w") as f:
+                f.write("#!/bin/sh\n" + body + "\n")
+            os.chmod(path(name), 0o755)
+        kc = kubeconfig("exec-bad.json", [("c", {"server": url,
+                                                  "certificate-authority-data": b64file("ca.crt")})],
+                        [("u", {"exec": {"command": "./" + name, "interactiveMode": "Never",
+                                         "apiVersion": "client.authentication.k8s.io/v1"}})],
+                        [("x", {"cluster": "c", "user": "u"})], current="x")
+        if os.path.exists(files["count"]):
+            os.unlink(files["count"])
+        env = env_for({"PLUGIN_COUNT": files["count"]})
+        k = kubectl("get", "configmaps", "--kubeconfig", kc, env=env)
+        p = drv("get", "/api/v1/namespaces/default/configmaps", "/api/v1/namespaces",
+                "--kubeconfig", kc, env=env, v9=False)
+        last = k.stderr.strip().splitlines()[-1]
+        check(k.returncode == p.returncode == 1 and f"0 /api/v1/namespaces {last}" in p.stdout,
+              f"exec plugin {name}: kubectl's message", f"kubectl={last!r} ours={p.stdout!r}")
+        if name == "fail.sh":
+            with open(files["count"]) as f:
+                runs = f.read().count("run")
+            check(runs >= 2, "kubectl ran the failing plugin again", str(runs))
+            os.unlink(files["count"])
+            drv("get", "/api/v1/namespaces/default/configmaps", "/api/v1/namespaces",
+                "--kubeconfig", kc, env=env, v9=False)
+            with open(files["count"]) as f:
+                runs = f.read().count("run")
+            check(runs == 1, "a failing plugin runs once for two requests", str(runs))
     # the -v=9 trace of a plugin run holds no token
-    run([DRIVER, "get", "/api/v1/namespaces", "--kubeconfig", kc, "-v=9"], env=env,
+    run([DRIVER, "get", "/api/v1/namespaces", "--kubeconfig", path("exec.json"), "-v=9"],
+        env=env_for({"PLUGIN_COUNT": files["count"], "PLUGIN_INFO": files["info"],
+                     "PLUGIN_ARGS": files["args"], "PLUGIN_STDIN": files["stdin"]}),
         label="driver exec -v=9")
     srv.stop()
 
