@@ -113,6 +113,11 @@ static int resolve_schema(const struct pmeta_type **out, struct patchtool *t, st
                      : pmeta_openapi_load_v2(&t->set, t->openapi_doc, e);
         if (rc == 0)
             rc = pmeta_openapi_kind(out, &smp, t->set, t->group, t->version, t->kindname, e);
+        /* A schema named outright (--kind mergeItem): the caller's choice. */
+        if (rc == 0 && !*out && !t->version[0] && t->kindname[0]) {
+            rc = pmeta_openapi_named(out, t->set, t->kindname, e);
+            smp = true;
+        }
         if (rc < 0)
             return ks_context(e, "%s", t->openapi);
         if (*out && smp)
@@ -204,7 +209,8 @@ static const char build_usage[] =
     "  --current FILE    the live object: build kubectl apply's three-way patch\n"
     "  --type TYPE       strategic or merge (default: strategic when the kind has patch\n"
     "                    metadata, else merge, as kubectl apply chooses)\n"
-    "  --kind KIND       group/version/Kind, v1/Kind or Kind (default: from the files)\n"
+    "  --kind KIND       group/version/Kind, v1/Kind or Kind (default: from the files);\n"
+    "                    with --openapi, also the name of a schema in the document\n"
     "  --openapi FILE    an OpenAPI v3 or v2 document to read patch metadata from\n"
     "  --overwrite       three-way strategic: override changes made in the cluster (default true)\n"
     "  -o, --output FMT  json or yaml (default: compact JSON, the bytes kubectl sends)\n";
