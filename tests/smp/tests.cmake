@@ -60,3 +60,8 @@ ks_test_program(test_smp_conflict ${CMAKE_CURRENT_LIST_DIR}/test_smp_conflict.c 
 add_test(NAME smp.conflict COMMAND test_smp_conflict
                                    ${CMAKE_SOURCE_DIR}/fixtures/smp/conflict/expected.json)
 set_tests_properties(smp.conflict PROPERTIES LABELS golden)
+
+ks_test_program(test_pmeta ${CMAKE_CURRENT_LIST_DIR}/test_pmeta.c ${KS_SMP_TEST_SRCS} ${KS_SMP_SRCS}
+                MODULES ks_base)
+add_test(NAME smp.pmeta COMMAND test_pmeta)
+set_tests_properties(smp.pmeta PROPERTIES LABELS unit)
