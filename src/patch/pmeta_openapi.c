@@ -1,11 +1,9 @@
 /*
  * pmeta_openapi.c: build patch-metadata graphs from an OpenAPI document read
- * at run time, lazily, only for the types reachable from what is asked for.
- * PARITY: v2 as kube-openapi pkg/util/proto parses schemas and strategicpatch
- * PatchMetaFromOpenAPI visits them (extensions beside $ref; untyped schemas
- * are arbitrary); v3 as strategicpatch PatchMetaFromOpenAPIV3 (extensions on
- * the property, then items, allOf[0], $ref); the SMP check as kubectl's
- * patcher (gvkSupportsPatchOpenAPIV3, getPatchTypeFromOpenAPI).
+ * at run time, lazily, for the types reachable from what is asked. PARITY:
+ * v2 as kube-openapi proto.ParseSchema + strategicpatch PatchMetaFromOpenAPI
+ * (extensions beside $ref, untyped = arbitrary); v3 as PatchMetaFromOpenAPIV3
+ * (items, allOf[0], $ref); the SMP check as kubectl's patcher does it.
  */
 #include "patch/pmeta_openapi.h"
 
