@@ -51,6 +51,8 @@ struct apply_opts {
     long concurrency;
     bool show_managed_fields;
     bool is_diff;
+    char *convert;   /* --convert: auto (default) or never */
+    bool no_convert; /* --convert=never: removed apiVersions fail as in kubectl */
 };
 
 /* Patch metadata of one group-version-kind, resolved once per session. */
@@ -108,6 +110,9 @@ struct aobj {
     bool failed;
     struct apply_session *s;
 };
+
+/* Resolve --convert into o->no_convert. Errors: KS_EUSAGE for another value. */
+int apply_opts_convert(struct apply_opts *o);
 
 /* Open the session: kubeconfig, client, discovery. Errors: kubectl's texts. */
 int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, char **argv,

@@ -9,11 +9,23 @@
 #include "cmd/apply.h"
 
 #include "base/gojson.h"
+#include "convert/convert.h"
 #include "patch/pmeta_builtin.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+int apply_opts_convert(struct apply_opts *o)
+{
+    if (!o->convert || strcmp(o->convert, "auto") == 0)
+        o->no_convert = false;
+    else if (strcmp(o->convert, "never") == 0)
+        o->no_convert = true;
+    else
+        return KS_EUSAGE;
+    return 0;
+}
 
 int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, char **argv,
                        const char *command, struct ks_err *e)
@@ -191,6 +203,14 @@ static void check_field_validation(struct apply_session *s, const char *api_vers
     s->crds_listed = true;
 }
 
+/* convert_served_fn: does the cluster serve kind in group_version (discovery)? */
+static bool served_by_cluster(const char *group_version, const char *kind, void *ctx)
+{
+    struct apply_session *s = ctx;
+    struct kdisc_mapping m;
+    return kdisc_map(s->disc, &m, group_version, kind, NULL) == 0;
+}
+
 static const char *str_at(const json_t *obj, const char *a, const char *b)
 {
     json_t *v = json_object_get(obj, a);
@@ -300,7 +320,31 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
     if (!s->o->is_diff)
         check_field_validation(s, api_version, kind);
     struct ks_err me = KS_ERR_INIT;
-    if (kdisc_map(s->disc, &a->map, api_version, kind, &me) != 0) {
+    int mrc = kdisc_map(s->disc, &a->map, api_version, kind, &me);
+    if (mrc == KS_ENOTFOUND && !s->o->no_convert) {
+        /* A removed apiVersion: convert to one the cluster serves (issue 8). */
+        json_t *conv = NULL;
+        char *warn = NULL;
+        struct ks_err ce = KS_ERR_INIT;
+        int crc = convert_to_served(&conv, &warn, a->obj, served_by_cluster, s, &ce);
+        if (crc == KS_EINVALID)
+            return ks_fail(e, crc, "%s", ce.msg);
+        if (crc == 0 && conv) {
+            json_decref(a->obj);
+            a->obj = conv;
+            char *w = ks_asprintf("Warning: %s", warn);
+            cliopt_list_add(&a->warnings, w);
+            free(w);
+            free(warn);
+            api_version = str_at(a->obj, "apiVersion", NULL);
+            kind = str_at(a->obj, "kind", NULL);
+            name = a->name = str_at(a->obj, "metadata", "name");
+            ns = str_at(a->obj, "metadata", "namespace");
+            ks_err_clear(&me);
+            mrc = kdisc_map(s->disc, &a->map, api_version, kind, &me);
+        }
+    }
+    if (mrc != 0) {
         if (me.code == KS_ENOTFOUND)
             return ks_fail(e, KS_ENOTFOUND,
                            "resource mapping not found for name: \"%s\" namespace: \"%s\" from "

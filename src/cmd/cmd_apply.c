@@ -41,6 +41,7 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"timeout", 0, CLIOPT_STRING, &o->timeout, NULL, NULL, false},
         {"cascade", 0, CLIOPT_STRING, &o->cascade, "background", NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
+        {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
         /* NEEDSWORK: native --server-side, --prune and -k; kubectl runs them for now. */
         {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
@@ -55,6 +56,8 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
 /* kubectl's --dry-run and --validate values; anything unusual goes to kubectl. */
 static int resolve_flags(struct apply_opts *o)
 {
+    if (apply_opts_convert(o) != 0)
+        return KS_EUSAGE;
     if (!o->dry_run || strcmp(o->dry_run, "none") == 0)
         o->dry = APPLY_DRY_NONE;
     else if (strcmp(o->dry_run, "client") == 0)
@@ -226,8 +229,14 @@ int cmd_apply_run(int argc, char **argv)
     }
     if (rc == 0)
         rc = resolve_flags(&o);
-    if (rc == 0)
+    if (rc == KS_EUSAGE) {
+        fprintf(stderr,
+                "error: invalid argument \"%s\" for \"--convert\" flag: must be auto or never\n",
+                o.convert);
+        rc = 1;
+    } else if (rc == 0) {
         rc = run_apply(&o, argc, argv);
+    }
     free(o.dry_run);
     free(o.output);
     free(o.field_manager);
@@ -236,6 +245,7 @@ int cmd_apply_run(int argc, char **argv)
     free(o.cascade);
     free(o.selector);
     free(o.kustomize);
+    free(o.convert);
     cliopt_list_free(&o.files);
     cliopt_list_free(&o.prune_allowlist);
     cliopt_list_free(&args);

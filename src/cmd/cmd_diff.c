@@ -375,6 +375,7 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"field-manager", 0, CLIOPT_STRING, &o->field_manager, NULL, &o->field_manager_set, false},
         {"show-managed-fields", 0, CLIOPT_BOOL, &o->show_managed_fields, NULL, NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
+        {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
         /* NEEDSWORK: native --server-side, --prune and -k. */
         {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
@@ -504,9 +505,16 @@ int cmd_diff_run(int argc, char **argv)
     int rc = parse_flags(&o, argc, argv, ci, &args);
     if (rc == 0 && args.n > 0)
         rc = KS_EDELEGATE;
-    if (rc == 0)
+    if (rc == 0 && apply_opts_convert(&o) != 0) {
+        fprintf(stderr,
+                "error: invalid argument \"%s\" for \"--convert\" flag: must be auto or never\n",
+                o.convert);
+        rc = 2;
+    } else if (rc == 0) {
         rc = run_diff_cmd(&o, argc, argv);
+    }
     free(o.field_manager);
+    free(o.convert);
     cliopt_list_free(&o.files);
     cliopt_list_free(&args);
     return rc;

@@ -15,12 +15,20 @@
  * strategy.rollingUpdate defaults: when the type is RollingUpdate (or unset,
  * which defaults to it) or, with or_present, whenever rollingUpdate is set.
  */
-static void rolling_update_defaults(json_t *strategy, bool or_present, json_t *max_unavailable,
-                                    json_t *max_surge)
+static void rolling_update_defaults(json_t *strategy, bool or_present, bool write_type,
+                                    json_t *max_unavailable, json_t *max_surge)
 {
     const char *type = convert_util_str_get(strategy, "type");
     bool rolling = !type || !*type || strcmp(type, "RollingUpdate") == 0;
     if (strategy && (rolling || (or_present && !convert_util_unset(strategy, "rollingUpdate")))) {
+        /*
+         * The old defaulting also set the type. Writing it keeps re-applies
+         * stable: a strategy holding rollingUpdate without its type makes every
+         * three-way patch carry $retainKeys (smp-semantics.md §3.5) against a
+         * live object whose type the server defaulted.
+         */
+        if (write_type && rolling && (!type || !*type))
+            json_object_set_new(strategy, "type", json_string("RollingUpdate"));
         json_t *ru = convert_util_obj_ensure(strategy, "rollingUpdate");
         if (ru) {
             if (max_unavailable)
@@ -42,7 +50,7 @@ int convert_apps_deployment_ext_up(json_t *obj, struct ks_err *e)
     if (!spec)
         return 0;
     /* maxUnavailable/maxSurge 1 where apps/v1 would default 25% */
-    rolling_update_defaults(convert_util_obj_ensure(spec, "strategy"), true, json_integer(1),
+    rolling_update_defaults(convert_util_obj_ensure(spec, "strategy"), true, true, json_integer(1),
                             json_integer(1));
     json_t *strategy = convert_util_obj_get(spec, "strategy");
     if (strategy && json_object_size(strategy) == 0)
@@ -77,7 +85,7 @@ int convert_apps_deployment_ext_down(json_t *obj, struct ks_err *e)
     if (!spec)
         return 0;
     json_t *strategy = convert_util_obj_ensure(spec, "strategy");
-    rolling_update_defaults(strategy, false, json_string("25%"), json_string("25%"));
+    rolling_update_defaults(strategy, false, false, json_string("25%"), json_string("25%"));
     if (strategy && json_object_size(strategy) == 0)
         json_object_del(spec, "strategy");
     convert_util_default_new(spec, "revisionHistoryLimit", json_integer(10));

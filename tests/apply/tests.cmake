@@ -29,3 +29,11 @@ else()
         endif()
     endforeach()
 endif()
+
+# Issue 8: removed apiVersions converted inside apply and diff, end to end.
+if(TARGET kubeshim-apiserver)
+    add_test(NAME apply.convert-e2e COMMAND ${CMAKE_CURRENT_LIST_DIR}/convert_e2e.sh
+             $<TARGET_FILE:kubeshim> $<TARGET_FILE:kubeshim-apiserver>
+             ${CMAKE_SOURCE_DIR}/fixtures/convert-e2e/old-versions.yaml)
+    set_tests_properties(apply.convert-e2e PROPERTIES LABELS "e2e;convert" TIMEOUT 60)
+endif()
