@@ -259,6 +259,23 @@ check "download: fetched binary and checksum" [ "$(grep -c '^GET /release/' "$T/
 k get ns
 check "download: found in the cache next time (downloads off)" ran downloaded-1.40.2
 rm -f "$T/cache/bin/kubectl1.40.2"
+# Two commands download at once: one download, both run the whole file.
+d="$T/mirror/release/v1.42.1/bin/linux/$arch"; mkdir -p "$d"
+{ printf '#!/bin/sh\necho name=downloaded-1.42.1\nexit 0\n'; head -c 4000000 /dev/zero | tr '\0' '#'; } > "$d/kubectl"
+sha256sum "$d/kubectl" | cut -d' ' -f1 > "$d/kubectl.sha256"
+ver v1.42.1
+: > "$T/req.log"
+pids=
+for n in 1 2; do
+    KUBERLR_ALLOWDOWNLOAD=true KUBERLR_KUBEMIRRORURL="$URL" "$T/bin/kubectl" get ns \
+        < /dev/null > "$T/par$n" 2>&1 &
+    pids="$pids $!"
+done
+wait $pids
+check "concurrent downloads: both ran it" [ "$(cat "$T/par1" "$T/par2" | grep -c '^name=downloaded-1.42.1$')" = 2 ]
+check "concurrent downloads: fetched once" [ "$(grep -c '^GET /release/v1.42.1/bin/linux/[a-z0-9]*/kubectl ' "$T/req.log")" = 1 ]
+check "concurrent downloads: the whole file" cmp -s "$d/kubectl" "$T/cache/bin/kubectl1.42.1"
+rm -f "$T/cache/bin/kubectl1.42.1"
 
 # Candidates: beside the invoked path (a symlink), beside the real executable,
 # kuberlr's ~/.kuberlr/<os>-<arch>/ and SystemPath; the policy from kuberlr.conf.
