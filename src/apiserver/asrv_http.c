@@ -423,3 +423,24 @@ int asrv_http_write(struct asrv_conn *c, const struct asrv_req *req, const struc
         return ks_fail(e, KS_EHTTP, "write failed");
     return 0;
 }
+
+int asrv_http_write_head(struct asrv_conn *c, int status, const char *ctype)
+{
+    struct strbuf out = STRBUF_INIT;
+    strbuf_addf(&out,
+                "HTTP/1.1 %d %s\r\nAudit-Id: kubeshim\r\nCache-Control: no-cache, private\r\n"
+                "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                status, asrv_http_reason(status), ctype);
+    int rc = conn_write(c, out.buf, out.len);
+    strbuf_release(&out);
+    return rc;
+}
+
+int asrv_http_write_chunk(struct asrv_conn *c, const char *data, size_t n)
+{
+    char head[32];
+    int hl = snprintf(head, sizeof(head), "%zx\r\n", n);
+    if (conn_write(c, head, (size_t)hl) < 0 || (n && conn_write(c, data, n) < 0))
+        return -1;
+    return conn_write(c, "\r\n", 2);
+}

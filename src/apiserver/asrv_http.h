@@ -34,7 +34,7 @@ struct asrv_req {
     size_t body_len;
 };
 
-enum asrv_fault_kind { ASRV_REPLY_NORMAL = 0, ASRV_REPLY_DROP, ASRV_REPLY_HANG };
+enum asrv_fault_kind { ASRV_REPLY_NORMAL = 0, ASRV_REPLY_DROP, ASRV_REPLY_HANG, ASRV_REPLY_WATCH };
 
 struct asrv_resp {
     int status;
@@ -42,6 +42,7 @@ struct asrv_resp {
     struct strbuf body;
     struct strbuf headers; /* extra header lines, each ending in \r\n */
     int reply;             /* enum asrv_fault_kind */
+    void *watch;           /* ASRV_REPLY_WATCH: the struct asrv_watch_req (owned) */
 };
 
 /* Wrap fd (and ssl, already handshaken, or NULL). The connection owns both. */
@@ -75,6 +76,11 @@ void asrv_resp_set(struct asrv_resp *r, int status, const char *ctype, const cha
  */
 int asrv_http_write(struct asrv_conn *c, const struct asrv_req *req, const struct asrv_resp *r,
                     bool keep_alive, struct ks_err *e);
+
+/* Start a chunked response (the body follows as chunks). Returns 0 or -1. */
+int asrv_http_write_head(struct asrv_conn *c, int status, const char *ctype);
+/* One chunk of n bytes; n == 0 ends the body. Returns 0 or -1. */
+int asrv_http_write_chunk(struct asrv_conn *c, const char *data, size_t n);
 
 /* The standard reason phrase of an HTTP status. */
 const char *asrv_http_reason(int status);

@@ -7,6 +7,7 @@
 #include "apiserver/asrv_net.h"
 
 #include "apiserver/asrv_router.h"
+#include "apiserver/asrv_watch.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -124,12 +125,25 @@ static void serve(struct asrv *s, struct asrv_conn *c)
             return;
         }
         const char *cat = asrv_router_handle(s, &q, &r);
+        if (r.watch && r.reply != ASRV_REPLY_WATCH) {
+            /* a fault took over the reply of a watch */
+            asrv_watch_req_free(r.watch);
+            r.watch = NULL;
+        }
         double t = asrv_server_elapsed(s);
         if (r.reply == ASRV_REPLY_HANG) {
             asrv_log_write(&s->log, t, &q, NULL, "hang");
             asrv_resp_release(&r);
             asrv_req_release(&q);
             wait_stop(s, c->fd, -1);
+            return;
+        }
+        if (r.reply == ASRV_REPLY_WATCH) {
+            asrv_log_write(&s->log, t, &q, &r, "watch");
+            asrv_watch_serve(&s->events, &s->mu, c, r.watch);
+            asrv_watch_req_free(r.watch);
+            asrv_resp_release(&r);
+            asrv_req_release(&q);
             return;
         }
         int ms = asrv_fault_latency(&s->faults);
@@ -209,6 +223,9 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
     pthread_attr_destroy(&attr);
     close(s->listen_fd);
     s->listen_fd = -1;
+    pthread_mutex_lock(&s->mu);
+    asrv_watch_stop(&s->events);
+    pthread_mutex_unlock(&s->mu);
     pthread_mutex_lock(&conns_mu);
     stopping = 1;
     for (size_t i = 0; i < nconns; i++)

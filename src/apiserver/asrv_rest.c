@@ -11,6 +11,7 @@
 #include "apiserver/asrv_select.h"
 #include "apiserver/asrv_status.h"
 #include "apiserver/asrv_table.h"
+#include "apiserver/asrv_watch.h"
 #include "base/gojson.h"
 #include "base/yamlin.h"
 
@@ -170,6 +171,35 @@ json_t *asrv_rest_scale_of(const json_t *obj)
     return scale;
 }
 
+/* Prepare a watch: the net layer streams it once the lock is released. Steals sel and prefix. */
+static void start_watch(struct asrv *s, const struct asrv_req *q, struct asrv_resp *r,
+                        const struct asrv_res *res, struct asrv_select *sel, char *prefix,
+                        size_t lo, size_t hi)
+{
+    struct asrv_watch_req *w = ks_calloc(1, sizeof(*w));
+    w->prefix = prefix;
+    w->gv = asrv_catalog_gv(res);
+    w->sel = sel;
+    w->initial = json_array();
+    char *rv = asrv_http_query(q, "resourceVersion");
+    char *to = asrv_http_query(q, "timeoutSeconds");
+    w->timeout = to && atof(to) > 0 ? atof(to) : 1800;
+    if (!rv || !*rv || strcmp(rv, "0") == 0) {
+        /* PARITY: without a resourceVersion a watch starts with the current state */
+        for (size_t i = lo; i < hi; i++)
+            if (asrv_select_match(sel, s->store.v[i].obj))
+                json_array_append(w->initial, s->store.v[i].obj);
+        w->since = s->store.rv;
+    } else {
+        w->since = atoll(rv);
+    }
+    free(rv);
+    free(to);
+    r->status = 200;
+    r->reply = ASRV_REPLY_WATCH;
+    r->watch = w;
+}
+
 static void do_list(struct asrv *s, const struct asrv_req *q, struct asrv_resp *r,
                     const struct asrv_target *t)
 {
@@ -185,6 +215,14 @@ static void do_list(struct asrv *s, const struct asrv_req *q, struct asrv_resp *
                           : ks_asprintf("%s/%s/", res->group, res->resource);
     size_t lo, hi;
     asrv_store_range(&s->store, prefix, &lo, &hi);
+    char *watch = asrv_http_query(q, "watch");
+    if (watch && (strcmp(watch, "true") == 0 || strcmp(watch, "1") == 0)) {
+        free(watch);
+        start_watch(s, q, r, res, sel, prefix, lo, hi);
+        sel = NULL;
+        goto done;
+    }
+    free(watch);
     free(prefix);
     json_t *items = json_array();
     for (size_t i = lo; i < hi; i++)
@@ -361,9 +399,10 @@ static void do_delete(struct asrv *s, const struct asrv_req *q, struct asrv_resp
             }
         }
         send_obj(r, 200, n, res);
-        if (!dry_run)
+        if (!dry_run) {
+            asrv_watch_record(&s->events, "MODIFIED", key, n, s->store.rv);
             asrv_store_put_new(&s->store, key, n);
-        else
+        } else
             json_decref(n);
         goto done;
     }

@@ -97,6 +97,7 @@ int asrv_server_init(struct asrv *s, const struct asrv_opts *o, struct ks_err *e
     s->t0 = asrv_server_elapsed(s);
     pthread_mutex_init(&s->mu, NULL);
     asrv_store_init(&s->store);
+    asrv_watch_init(&s->events);
     asrv_catalog_init(&s->cat, o->serve_only);
     asrv_fault_init(&s->faults);
     s->faults.latency_ms = o->latency_ms;
@@ -123,6 +124,7 @@ int asrv_server_init(struct asrv *s, const struct asrv_opts *o, struct ks_err *e
 void asrv_server_release(struct asrv *s)
 {
     asrv_store_release(&s->store);
+    asrv_watch_release(&s->events);
     asrv_catalog_release(&s->cat);
     asrv_openapi_release(&s->openapi);
     asrv_fault_release(&s->faults);

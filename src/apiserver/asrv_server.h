@@ -12,6 +12,7 @@
 #include "apiserver/asrv_openapi.h"
 #include "apiserver/asrv_opts.h"
 #include "apiserver/asrv_store.h"
+#include "apiserver/asrv_watch.h"
 #include "base/ks.h"
 
 #include <jansson.h>
@@ -22,6 +23,7 @@ struct asrv {
     struct asrv_opts opts;
     pthread_mutex_t mu; /* store and catalog */
     struct asrv_store store;
+    struct asrv_events events; /* for watches; under mu */
     struct asrv_catalog cat;
     struct asrv_openapi openapi;
     struct asrv_faults faults;

@@ -338,6 +338,7 @@ int asrv_write_commit(struct asrv_wctx *w, json_t *obj, const json_t *live, int 
     if (!w->dry_run) {
         if (is_crd)
             asrv_catalog_set_crd(&s->cat, name, obj, NULL);
+        asrv_watch_record(&s->events, live ? "MODIFIED" : "ADDED", key, obj, s->store.rv);
         asrv_store_put_new(&s->store, key, obj);
         obj = NULL;
     }
@@ -387,6 +388,24 @@ done:
     return rc;
 }
 
+/* Remove the object at key, telling watchers (the event carries a new resourceVersion). */
+static void remove_key(struct asrv *s, const char *key)
+{
+    json_t *obj = asrv_store_get(&s->store, key);
+    if (!obj)
+        return;
+    json_t *gone = json_deep_copy(obj);
+    long long rv = asrv_store_next_rv(&s->store);
+    char rvs[32];
+    snprintf(rvs, sizeof(rvs), "%lld", rv);
+    json_t *md = json_object_get(gone, "metadata");
+    if (json_is_object(md))
+        json_object_set_new(md, "resourceVersion", json_string(rvs));
+    asrv_watch_record(&s->events, "DELETED", key, gone, rv);
+    json_decref(gone);
+    asrv_store_del(&s->store, key);
+}
+
 /* Remove every stored key that starts with prefix and has ns as its namespace segment. */
 static void delete_where(struct asrv *s, const char *ns, const char *prefix)
 {
@@ -401,7 +420,7 @@ static void delete_where(struct asrv *s, const char *ns, const char *prefix)
                 continue;
         }
         char *dup = ks_strdup(k);
-        asrv_store_del(&s->store, dup);
+        remove_key(s, dup);
         free(dup);
     }
 }
@@ -415,7 +434,9 @@ void asrv_write_delete(struct asrv *s, const struct asrv_res *res, const char *k
     bool is_crd = strcmp(res->group, "apiextensions.k8s.io") == 0 &&
                   strcmp(res->resource, "customresourcedefinitions") == 0;
     json_t *keep = json_incref((json_t *)obj);
-    asrv_store_del(&s->store, key);
+    char *key_dup = ks_strdup(key);
+    remove_key(s, key_dup);
+    free(key_dup);
     if (is_ns) {
         delete_where(s, name_dup, NULL);
     } else if (is_crd) {

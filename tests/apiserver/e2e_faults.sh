@@ -61,6 +61,21 @@ else
     echo "note: kubectl.1.33 is absent, its part is skipped"
 fi
 
+# --- watch: events replayed from a resourceVersion, then the stream ends at timeoutSeconds
+rv0=$(curl -s "$CM" | "$AS_PY" -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+code -X POST -H 'Content-Type: application/json' "$CM" -d '{"metadata":{"name":"w","labels":{"k":"v"}},"data":{"a":"1"}}' >/dev/null
+code -X PATCH -H 'Content-Type: application/merge-patch+json' "$CM/w" -d '{"data":{"a":"2"}}' >/dev/null
+code -X DELETE "$CM/w" >/dev/null
+curl -s -N "$CM?watch=true&labelSelector=k%3Dv&resourceVersion=$rv0&timeoutSeconds=1" -o "$D/watch.out"
+check "watch events" "ADDED:w:1 MODIFIED:w:2 DELETED:w:2" "$("$AS_PY" -c '
+import json, sys
+print(" ".join(e["type"] + ":" + e["object"]["metadata"]["name"] + ":" + e["object"]["data"]["a"]
+               for e in map(json.loads, open(sys.argv[1]))))' "$D/watch.out")"
+curl -s -N "$CM?watch=1&fieldSelector=metadata.name%3Dx&timeoutSeconds=1" -o "$D/watch0.out"
+check "watch without resourceVersion starts with the current state" "ADDED:x" "$("$AS_PY" -c '
+import json, sys
+print(" ".join(e["type"] + ":" + e["object"]["metadata"]["name"] for e in map(json.loads, open(sys.argv[1]))))' "$D/watch0.out")"
+
 # --- latency
 check "set latency" 200 "$(code -X POST "$U/_kubeshim/faults" -d '{"latencyMs":400}')"
 t=$(curl -s -o /dev/null -w '%{time_total}' "$CM/x")
