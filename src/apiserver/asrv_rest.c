@@ -160,7 +160,8 @@ json_t *asrv_rest_scale_of(const json_t *obj)
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(json_object_get(spec, "selector"), "matchLabels"), k, v)
-        strbuf_addf(&sel, "%s%s=%s", sel.len ? "," : "", k, json_string_value(v));
+        strbuf_addf(&sel, "%s%s=%s", sel.len ? "," : "", k,
+                    json_is_string(v) ? json_string_value(v) : "");
     json_int_t replicas = json_integer_value(json_object_get(spec, "replicas"));
     json_int_t st = json_integer_value(json_object_get(json_object_get(obj, "status"), "replicas"));
     json_t *scale =

@@ -44,6 +44,17 @@ static char **one_val(char *v)
     return vals;
 }
 
+/* A label key: [prefix/]name of letters, digits, '-', '_' and '.'. */
+static bool key_ok(const char *k)
+{
+    if (!*k)
+        return false;
+    for (const char *p = k; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-_./", *p))
+            return false;
+    return true;
+}
+
 /* Split at top-level commas (not inside parentheses). */
 static int parse_terms(struct asrv_select *s, const char *sel, bool field, struct ks_err *e)
 {
@@ -95,10 +106,14 @@ static int parse_terms(struct asrv_select *s, const char *sel, bool field, struc
                 vals[nv++] = trim(t, strlen(t));
             free(inner);
             add_term(s, key, op, vals, false);
-        } else if (!field && term[0] == '!') {
+        } else if (!field && term[0] == '!' && key_ok(term + 1)) {
             add_term(s, trim(term + 1, strlen(term + 1)), OP_NOTEXISTS, NULL, false);
-        } else if (!field) {
+        } else if (!field && key_ok(term)) {
             add_term(s, ks_strdup(term), OP_EXISTS, NULL, false);
+        } else if (!field) {
+            int rc = ks_fail(e, KS_EINPUT, "unable to parse requirement: \"%s\"", term);
+            free(term);
+            return rc;
         } else {
             int rc =
                 ks_fail(e, KS_EINPUT, "invalid selector: '%s'; can't understand '%s'", sel, term);

@@ -160,8 +160,8 @@ static json_t *labels_of(const json_t *m)
     struct strbuf sb = STRBUF_INIT;
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)m, k, v)
-        strbuf_addf(&sb, "%s%s=%s", sb.len ? "," : "", k, json_string_value(v));
+    json_object_foreach((json_t *)m, k, v) strbuf_addf(
+        &sb, "%s%s=%s", sb.len ? "," : "", k, json_is_string(v) ? json_string_value(v) : "");
     json_t *r = json_string(sb.len ? sb.buf : "<none>");
     strbuf_release(&sb);
     return r;
