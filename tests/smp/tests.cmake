@@ -65,3 +65,7 @@ ks_test_program(test_pmeta ${CMAKE_CURRENT_LIST_DIR}/test_pmeta.c ${KS_SMP_TEST_
                 MODULES ks_base)
 add_test(NAME smp.pmeta COMMAND test_pmeta)
 set_tests_properties(smp.pmeta PROPERTIES LABELS unit)
+
+# Robustness of apply / build on arbitrary documents (seeds from the corpus).
+ks_fuzz_target(fuzz_smp_apply ${CMAKE_CURRENT_LIST_DIR}/fuzz_smp_apply.c
+               ${CMAKE_SOURCE_DIR}/fixtures/smp/fuzz-apply-seeds MODULES ks_base ks_patch ks_merge)
