@@ -323,10 +323,11 @@ int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char 
         bool ok = len > 4 && val[4] == '-';
         for (size_t k = 0; ok && k < 4; k++)
             ok = val[k] >= '0' && val[k] <= '9';
+        if (!ok)
+            return ks_fail(e, KS_EINPUT, "cannot decode !!str `%.*s` as a !!timestamp",
+                           (int)(len > 100 ? 100 : len), val);
         set_str(sc, val, len);
-        if (ok)
-            return 0;
-        return ks_fail(e, KS_EINPUT, "cannot decode !!str `%.*s` as a !!timestamp", (int)len, val);
+        return 0;
     }
     resolve_plain(sc, val, len);
     const char *rtag = kind_tag(sc->kind);

@@ -70,7 +70,7 @@ static bool key_less(const uint32_t *ar, size_t na, const uint32_t *br, size_t n
         if (al || bl)
             return bl;
         size_t ai, bi;
-        int64_t an = 0, bn = 0;
+        uint64_t an = 0, bn = 0; /* Go's int64 arithmetic wraps: do it unsigned */
         if (ar[i] == '0' || br[i] == '0') {
             for (size_t j = i; j-- > 0 && is_digit(ar[j]);) {
                 if (ar[j] != '0') {
@@ -80,11 +80,11 @@ static bool key_less(const uint32_t *ar, size_t na, const uint32_t *br, size_t n
             }
         }
         for (ai = i; ai < na && is_digit(ar[ai]); ai++)
-            an = an * 10 + (int64_t)(ar[ai] - '0');
+            an = an * 10 + (uint64_t)(ar[ai] - '0');
         for (bi = i; bi < nb && is_digit(br[bi]); bi++)
-            bn = bn * 10 + (int64_t)(br[bi] - '0');
+            bn = bn * 10 + (uint64_t)(br[bi] - '0');
         if (an != bn)
-            return an < bn;
+            return (int64_t)an < (int64_t)bn;
         if (ai != bi)
             return ai < bi;
         return ar[i] < br[i];
