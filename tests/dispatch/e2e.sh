@@ -44,6 +44,7 @@ for a in "$@"; do
     i=$((i + 1))
 done
 printf 'stdin=['; cat; printf ']\n'
+[ -n "${STUB_ENV:-}" ] && env | grep -v '^_=' > "$STUB_ENV"
 exit "${STUB_EXIT:-0}"
 STUB
     chmod 755 "$T/bin/kubectl.1.$m"
@@ -140,6 +141,13 @@ check "argv with double quotes" grep -qx 'arg4=\[say "hi"\]' "$T/out"
 check "empty argument" grep -qx 'arg5=\[\]' "$T/out"
 check "no expansion" grep -qx 'arg6=\[$HOME\]' "$T/out"
 check "stdin" [ "$(sed -n '/^stdin=/,$p' "$T/out")" = "$(printf 'stdin=[line one\nline "two"\n]')" ]
+
+# The environment reaches kubectl unchanged (in order), after a probe that ran with the guard set.
+STUB_ENV="$T/env" "$T/bin/kubectl" get ns < /dev/null > /dev/null 2>&1
+mv "$T/env" "$T/env.via"
+STUB_ENV="$T/env" "$T/bin/kubectl.1.30" get ns < /dev/null > /dev/null 2>&1
+check "environment unchanged" cmp -s "$T/env.via" "$T/env"
+check "environment: no guard variable leaks" [ -z "$(grep KUBESHIM_RESOLVING "$T/env.via")" ]
 
 # 6. The version cache: a second command within the lifetime sends no request.
 export KUBESHIM_CACHE_TTL=300
