@@ -118,7 +118,8 @@ static int mgr_cmp(const void *pa, const void *pb)
 /* Write the managers into obj's metadata (entries with empty sets are dropped). */
 static void mgrs_store(struct mgrs *m, json_t *obj)
 {
-    qsort(m->v, m->n, sizeof(*m->v), mgr_cmp);
+    if (m->n > 1)
+        qsort(m->v, m->n, sizeof(*m->v), mgr_cmp);
     json_t *arr = json_array();
     for (size_t i = 0; i < m->n; i++) {
         const struct mgr *g = &m->v[i];
