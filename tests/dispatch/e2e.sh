@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e.sh KUBESHIM PYTHON3 [FRONT]: the dispatcher end to end. kubeshim is copied into
+# e2e.sh KUBESHIM PYTHON3 [FRONT] [ARGV0STUB]: the dispatcher end to end. kubeshim is copied into
 # a temp dir as `kubectl` beside stub kubectl.1.27..1.33 scripts (they print
 # their name, argv and stdin), with HOME, config paths, the system path and
 # the cache all inside the temp dir, against versrv.py on 127.0.0.1. With
@@ -8,6 +8,7 @@ set -u
 KS=${1:?kubeshim binary}
 PY=${2:-python3}
 FRONT=${3:-}
+ARGV0STUB=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/ks-dispatch-e2e.XXXXXX)
 SRV=
@@ -148,6 +149,15 @@ mv "$T/env" "$T/env.via"
 STUB_ENV="$T/env" "$T/bin/kubectl.1.30" get ns < /dev/null > /dev/null 2>&1
 check "environment unchanged" cmp -s "$T/env.via" "$T/env"
 check "environment: no guard variable leaks" [ -z "$(grep KUBESHIM_RESOLVING "$T/env.via")" ]
+
+# argv[0] stays as invoked (a compiled stub can see it).
+if [ -n "$ARGV0STUB" ]; then
+    mv "$T/bin/kubectl.1.30" "$T/stub.sh"
+    cp "$ARGV0STUB" "$T/bin/kubectl.1.30"
+    k get ns
+    check "argv[0] unchanged" grep -qx "argv0=\[$T/bin/kubectl\]" "$T/out"
+    mv "$T/stub.sh" "$T/bin/kubectl.1.30"
+fi
 
 # 6. The version cache: a second command within the lifetime sends no request.
 export KUBESHIM_CACHE_TTL=300

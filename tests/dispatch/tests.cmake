@@ -15,8 +15,9 @@ if(KS_PYTHON3)
 else()
     set(KS_DISPATCH_PY python3)
 endif()
+add_executable(dispatch_stub_argv0 ${CMAKE_CURRENT_LIST_DIR}/stub_argv0.c)
 add_test(NAME dispatch.e2e COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/e2e.sh $<TARGET_FILE:kubeshim>
-                                   ${KS_DISPATCH_PY})
+                                   ${KS_DISPATCH_PY} "" $<TARGET_FILE:dispatch_stub_argv0>)
 set_tests_properties(dispatch.e2e PROPERTIES LABELS e2e TIMEOUT 120)
 
 # The libcurl-free front end (dispatch_front.h). src/http is linked as a static
@@ -36,6 +37,7 @@ target_link_libraries(kubeshim_front PRIVATE ks_http_front PkgConfig::JANSSON Pk
                       PkgConfig::CURL OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 add_test(NAME dispatch.e2e-front COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/e2e.sh
                                          $<TARGET_FILE:kubeshim> ${KS_DISPATCH_PY}
-                                         $<TARGET_FILE:kubeshim_front>)
+                                         $<TARGET_FILE:kubeshim_front>
+                                         $<TARGET_FILE:dispatch_stub_argv0>)
 set_tests_properties(dispatch.e2e-front PROPERTIES LABELS e2e TIMEOUT 120)
 endif()
