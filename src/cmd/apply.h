@@ -84,6 +84,7 @@ struct apply_session {
     struct aobj *objs;
     size_t n, next, active, limit, flushed;
     void (*start)(struct aobj *a); /* the command's first step for one object */
+    bool keep_results; /* -o json|yaml and diff need each object's result after it is done */
 };
 
 /* The state of one object. */

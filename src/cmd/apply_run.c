@@ -45,6 +45,12 @@ void apply_obj_done(struct aobj *a)
     a->done = true;
     if (s->active)
         s->active--;
+    if (!s->keep_results) {
+        /* Nothing reads them again: 400 objects need not hold 400 live copies. */
+        json_decref(a->live);
+        json_decref(a->result);
+        a->live = a->result = NULL;
+    }
     flush(s);
     start_more(s);
     flush(s);

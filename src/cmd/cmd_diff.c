@@ -416,6 +416,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
     s.n = m.n;
     s.start = diff_start;
+    s.keep_results = true;
     s.limit = o->concurrency > 0       ? (size_t)o->concurrency
               : m.n <= DIFF_SERIAL_MAX ? 1
                                        : DIFF_DEFAULT_CONCURRENCY;
@@ -423,7 +424,8 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         struct aobj *a = &s.objs[i];
         a->index = i;
         a->src = &m.objs[i];
-        a->obj = json_deep_copy(m.objs[i].obj);
+        a->obj = m.objs[i].obj; /* taken over: the manifest is not read again */
+        m.objs[i].obj = NULL;
         a->s = &s;
         struct ks_err pe = KS_ERR_INIT;
         if (apply_obj_prepare(a, &pe) != 0)
