@@ -37,3 +37,11 @@ if(TARGET kubeshim-apiserver)
              ${CMAKE_SOURCE_DIR}/fixtures/convert-e2e/old-versions.yaml)
     set_tests_properties(apply.convert-e2e PROPERTIES LABELS "e2e;convert" TIMEOUT 60)
 endif()
+
+# Issue 6: faults injected by the local API server (conflicts, 5xx, a dropped
+# connection, a reply that never comes): no write lost or sent twice.
+if(TARGET kubeshim-apiserver)
+    add_test(NAME apply.faults-e2e COMMAND ${CMAKE_CURRENT_LIST_DIR}/faults_e2e.sh
+             $<TARGET_FILE:kubeshim> $<TARGET_FILE:kubeshim-apiserver>)
+    set_tests_properties(apply.faults-e2e PROPERTIES LABELS "e2e;faults" TIMEOUT 120)
+endif()
