@@ -164,6 +164,8 @@ const char *argv_local_reason(int argc, char **argv)
             return local_cmds[i];
     if (strcmp(argv[ci], "version") == 0 && bool_flag(argc, argv, "--client"))
         return "version --client";
+    if (bool_flag(argc, argv, "--local"))
+        return "--local";
     return NULL;
 }
 

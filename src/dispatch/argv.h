@@ -23,7 +23,9 @@ const char *argv_flag_value(int argc, char **argv, const char *lng, const char *
 /*
  * Why this command line runs without a server (kubectl answers it offline), or
  * NULL: no command, completion, __complete, config, help, -h/--help, options,
- * plugin, kustomize, kuberc, alpha, version --client.
+ * plugin, kustomize, kuberc, alpha, version --client, and --local (label,
+ * annotate, patch, set). Not --dry-run=client: `create role`, `create -f`,
+ * `apply` and `expose` still read discovery with it.
  * PARITY: checked with kubectl 1.33 against a recording server.
  */
 const char *argv_local_reason(int argc, char **argv);

@@ -263,6 +263,8 @@ static void test_argv(void)
     KT_CHECK_STR(local("kubectl options"), "options");
     KT_CHECK_STR(local("kubectl"), "no command");
     KT_CHECK_STR(local("kubectl -n x"), "no command");
+    KT_CHECK_STR(local("kubectl label -f cm.yaml --local a=b -o yaml"), "--local");
+    KT_CHECK_STR(local("kubectl patch -f cm.yaml --local -p {}"), "--local");
     /* These send requests. */
     KT_CHECK_STR(local("kubectl version"), "server");
     KT_CHECK_STR(local("kubectl version --client=false"), "server");
@@ -270,6 +272,10 @@ static void test_argv(void)
     KT_CHECK_STR(local("kubectl api-resources"), "server");
     KT_CHECK_STR(local("kubectl -n config get po"), "server");
     KT_CHECK_STR(local("kubectl exec p -- sh -h"), "server");
+    KT_CHECK_STR(local("kubectl patch -f cm.yaml --local=false -p {}"), "server");
+    KT_CHECK_STR(local("kubectl create role r --verb=get --resource=pods --dry-run=client"),
+                 "server");
+    KT_CHECK_STR(local("kubectl apply -f cm.yaml --dry-run=client"), "server");
 
     char *a1[] = {"kubectl", "--context=a", "get", "--context", "b", "-sx", NULL};
     KT_CHECK_STR(argv_flag_value(6, a1, "--context", NULL), "b");
