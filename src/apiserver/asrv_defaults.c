@@ -327,5 +327,24 @@ void asrv_defaults_apply(json_t *obj)
         sd(obj, "status", json_pack("{s:s,s:s}", "phase", "Pending", "qosClass", "BestEffort"));
     } else if (strcmp(kind, "Service") == 0) {
         service(obj, spec);
+    } else if (strcmp(kind, "NetworkPolicy") == 0) {
+        /* PARITY: SetDefaults_NetworkPolicy: Ingress always, Egress when egress rules exist */
+        if (!json_object_get(spec, "policyTypes")) {
+            json_t *types = json_pack("[s]", "Ingress");
+            if (json_array_size(json_object_get(spec, "egress")) > 0)
+                json_array_append_new(types, json_string("Egress"));
+            json_object_set_new(spec, "policyTypes", types);
+        }
+    } else if (strcmp(kind, "HorizontalPodAutoscaler") == 0) {
+        /* PARITY: autoscaling/v2 SetDefaults_HorizontalPodAutoscaler */
+        sd(spec, "minReplicas", json_integer(1));
+        if (json_array_size(json_object_get(spec, "metrics")) == 0)
+            json_object_set_new(spec, "metrics",
+                                json_pack("[{s:s,s:{s:s,s:{s:s,s:i}}}]", "type", "Resource",
+                                          "resource", "name", "cpu", "target", "type",
+                                          "Utilization", "averageUtilization", 80));
+    } else if (strcmp(kind, "PersistentVolumeClaim") == 0) {
+        sd(spec, "volumeMode", json_string("Filesystem"));
+        sd(obj, "status", json_pack("{s:s}", "phase", "Pending"));
     }
 }
