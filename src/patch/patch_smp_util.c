@@ -335,39 +335,94 @@ void patch_smp_util_sort_strform(size_t *perm, const json_t *const *keys, size_t
     free(it);
 }
 
+struct posvec {
+    size_t *v;
+    size_t n, cap;
+};
+
+static void posvec_push(struct posvec *pv, size_t x)
+{
+    if (pv->n == pv->cap) {
+        pv->cap = pv->cap ? pv->cap * 2 : 4;
+        pv->v = ks_realloc(pv->v, pv->cap * sizeof(*pv->v));
+    }
+    pv->v[pv->n++] = x;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * PARITY: deduplicateScalars keeps s[i] and, scanning j upwards, replaces
+ * every later duplicate s[j] by the last element (shrinking the slice), so
+ * the order it leaves shows in patches. Emulated exactly without its
+ * quadratic scan: for the value at i, its later positions are the holes,
+ * filled in ascending order from the tail (dropping tail copies of the value).
+ */
 size_t patch_smp_util_dedupe(const json_t **items, size_t n)
 {
     struct patch_smp_util_index ix;
-    bool dup = false;
-    size_t pos;
-    struct ks_err e = KS_ERR_INIT;
+    struct ks_err ignore = KS_ERR_INIT;
+    size_t *id, nid = 0, pos, length;
+    struct posvec *where;
 
+    if (n < 2)
+        return n;
+    id = ks_calloc(n, sizeof(*id));
+    where = ks_calloc(n, sizeof(*where));
     patch_smp_util_index_init(&ix, n);
-    for (size_t i = 0; i < n && !dup; i++) {
-        if (patch_smp_util_index_find(&ix, items[i], &pos, &e) == 1)
-            dup = true;
-        patch_smp_util_index_add(&ix, items[i], i);
+    for (size_t i = 0; i < n; i++) {
+        if (patch_smp_util_index_find(&ix, items[i], &pos, &ignore) == 1) {
+            id[i] = id[pos];
+        } else {
+            /* containers never compare equal here (Go would panic) */
+            id[i] = nid++;
+            patch_smp_util_index_add(&ix, items[i], i);
+        }
+        posvec_push(&where[id[i]], i);
     }
     patch_smp_util_index_free(&ix);
-    if (!dup)
-        return n;
-    /*
-     * PARITY: deduplicateScalars' in-place algorithm, kept literally for its
-     * order. NEEDSWORK: quadratic, but only for lists that hold duplicates.
-     */
-    if (n == 0)
-        return 0;
-    size_t length = n - 1;
+    if (nid == n)
+        goto done; /* no duplicates: nothing moves */
+    length = n - 1;
     for (size_t i = 0; i < length; i++) {
-        for (size_t j = i + 1; j <= length; j++) {
-            if (patch_smp_util_same(items[i], items[j])) {
-                items[j] = items[length];
+        size_t v = id[i], k = 0;
+        struct posvec *pv = &where[v];
+        /* the live later positions of v, ascending */
+        for (size_t x = 0; x < pv->n; x++)
+            if (pv->v[x] > i && pv->v[x] <= length && id[pv->v[x]] == v)
+                pv->v[k++] = pv->v[x];
+        pv->n = k;
+        qsort(pv->v, pv->n, sizeof(*pv->v), cmp_size);
+        for (size_t x = 0; x < pv->n; x++) {
+            size_t h = pv->v[x];
+            if (h > length)
+                break;
+            if (x && h == pv->v[x - 1])
+                continue;
+            while (length > h && id[length] == v)
                 length--;
-                j--;
+            if (length == h) {
+                length--;
+                break;
             }
+            id[h] = id[length];
+            items[h] = items[length];
+            posvec_push(&where[id[h]], h);
+            length--;
         }
+        pv->n = 0;
     }
-    return length + 1;
+    n = length + 1;
+done:
+    for (size_t i = 0; i < nid; i++)
+        free(where[i].v);
+    free(where);
+    free(id);
+    return n;
 }
 
 bool patch_smp_util_prefixed(const char *key, const char *prefix)

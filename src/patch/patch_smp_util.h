@@ -82,8 +82,8 @@ void patch_smp_util_sort_strform(size_t *perm, const json_t *const *keys, size_t
 
 /*
  * deduplicateScalars: drop repeated values (Go identity) in place, moving the
- * last element into each duplicate's slot as the reference does.
- * Returns the new length. Ownership: items are borrowed pointers.
+ * last element into each duplicate's slot as the reference does, in
+ * O(n log n). Returns the new length. Ownership: items are borrowed pointers.
  */
 size_t patch_smp_util_dedupe(const json_t **items, size_t n);
 

@@ -69,3 +69,8 @@ set_tests_properties(smp.pmeta PROPERTIES LABELS unit)
 # Robustness of apply / build on arbitrary documents (seeds from the corpus).
 ks_fuzz_target(fuzz_smp_apply ${CMAKE_CURRENT_LIST_DIR}/fuzz_smp_apply.c
                ${CMAKE_SOURCE_DIR}/fixtures/smp/fuzz-apply-seeds MODULES ks_base ks_patch ks_merge)
+
+ks_test_program(test_smp_util ${CMAKE_CURRENT_LIST_DIR}/test_smp_util.c ${KS_SMP_SRCS}
+                MODULES ks_base)
+add_test(NAME smp.util COMMAND test_smp_util)
+set_tests_properties(smp.util PROPERTIES LABELS unit)
