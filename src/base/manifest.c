@@ -242,24 +242,50 @@ static int content_line(const char *chunk, size_t n, int first)
     return first;
 }
 
-static int load_chunk(struct loader *ld, struct strbuf *chunk, int first_line, struct ks_err *e)
+static int load_chunk(struct loader *ld, const char *chunk, size_t n, int first_line,
+                      struct ks_err *e)
 {
     ld->doc++;
     json_t *v = NULL;
     struct yamlin_opts o = {ld->lim, first_line, 0};
-    int rc = yamlin_load_first(&v, chunk->buf, chunk->len, &o, e);
-    int line = content_line(chunk->buf, chunk->len, first_line);
+    int rc = yamlin_load_first(&v, chunk, n, &o, e);
+    int line = content_line(chunk, n, first_line);
     if (rc)
         return yaml_fail(ld, o.err_line ? o.err_line : line, e);
     ld->yaml_docs++;
     return add_doc(ld, v, line, e);
 }
 
+/*
+ * The lines buf[from..to) as YAMLReader hands them over: each line ends
+ * with "\n" (LineReader drops "\r\n"/"\n" and adds "\n"). Read in place
+ * when that changes nothing.
+ */
+static int load_region(struct loader *ld, const char *buf, size_t from, size_t to, int first,
+                       struct ks_err *e)
+{
+    if (to > from && buf[to - 1] == '\n' && !memchr(buf + from, '\r', to - from))
+        return load_chunk(ld, buf + from, to - from, first, e);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t pos = from; pos < to;) {
+        const char *nl = memchr(buf + pos, '\n', to - pos);
+        size_t end = nl ? (size_t)(nl - buf) : to, n = end - pos;
+        if (n && buf[pos + n - 1] == '\r')
+            n--;
+        strbuf_add(&sb, buf + pos, n);
+        strbuf_addch(&sb, '\n');
+        pos = end + 1;
+    }
+    int rc = load_chunk(ld, sb.buf ? sb.buf : "", sb.len, first, e);
+    strbuf_release(&sb);
+    return rc;
+}
+
 /* PARITY: YAMLReader.Read with LineReader (CRLF and LF both end a line). */
 static int load_yaml(struct loader *ld, const char *buf, size_t len, size_t pos, struct ks_err *e)
 {
-    struct strbuf chunk = STRBUF_INIT;
-    int rc = 0, line = count_lines(buf, pos), first = line;
+    int line = count_lines(buf, pos), first = line;
+    size_t from = pos;
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - buf) : len;
@@ -277,30 +303,25 @@ static int load_yaml(struct loader *ld, const char *buf, size_t len, size_t pos,
                 ks_fail(e, KS_EINPUT, "invalid Yaml document separator: %.*s",
                         (int)(b - a > 100 ? 100 : b - a), l + a);
                 ld->doc++;
-                rc = yaml_fail(ld, line, e);
-                goto done;
+                return yaml_fail(ld, line, e);
             }
-            if (chunk.len) {
-                rc = load_chunk(ld, &chunk, first, e);
+            if (pos > from) {
+                int rc = load_region(ld, buf, from, pos, first, e);
                 if (rc)
-                    goto done;
-                strbuf_reset(&chunk);
-                pos = end + 1;
+                    return rc;
+                pos = end < len ? end + 1 : len;
+                from = pos;
                 line++;
                 first = line;
                 continue;
             }
         }
-        strbuf_add(&chunk, l, n);
-        strbuf_addch(&chunk, '\n');
-        pos = end + 1;
+        pos = end < len ? end + 1 : len;
         line++;
     }
-    if (chunk.len)
-        rc = load_chunk(ld, &chunk, first, e);
-done:
-    strbuf_release(&chunk);
-    return rc;
+    if (pos > from)
+        return load_region(ld, buf, from, pos, first, e);
+    return 0;
 }
 
 /* UTF-16 (after its BOM) as UTF-8; unpaired surrogates become U+FFFD. */
@@ -363,20 +384,25 @@ int manifest_load(struct manifest *m, const char *buf, size_t len, const char *s
         text = utf16_to_utf8(u + 2, len - 2, u[0] == 0xfe, &tlen);
     else if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
         text = gojson_fix_utf8(buf + 3, len - 3, &tlen);
+    else if (gojson_utf8_valid(buf, len))
+        text = NULL; /* valid: read in place */
     else
         text = gojson_fix_utf8(buf, len, &tlen);
+    const char *t = text ? text : buf;
+    if (!text)
+        tlen = len;
     int rc = 0;
     size_t pos = 0;
-    while (pos < tlen && pos < 4096 && text[pos] && strchr(" \t\n\r\v\f", text[pos]))
+    while (pos < tlen && pos < 4096 && t[pos] && strchr(" \t\n\r\v\f", t[pos]))
         pos++;
-    if (pos < tlen && pos < 4096 && text[pos] == '{') {
-        rc = load_json(&ld, text, tlen, &pos, &ld.jerr, e);
+    if (pos < tlen && pos < 4096 && t[pos] == '{') {
+        rc = load_json(&ld, t, tlen, &pos, &ld.jerr, e);
         if (rc || pos >= tlen)
             goto done;
     } else {
         pos = 0;
     }
-    rc = load_yaml(&ld, text, tlen, pos, e);
+    rc = load_yaml(&ld, t, tlen, pos, e);
 done:
     free(text);
     return rc;

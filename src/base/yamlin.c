@@ -278,6 +278,21 @@ static void on_scalar(struct ctx *c, yaml_event_t *ev)
     count_nodes(c, 1, false, line);
     if (failed(c) && c->kerr_depth != c->depth)
         return;
+    /* fast path: untagged text that can only be a string (quoted, or plain and neither
+       starting like a number, bool or null nor short enough to be one of go-yaml's words) */
+    if (!tag && !ev->data.scalar.anchor && len > 0 && !memchr(val, '\0', len) &&
+        (!plain || !strchr("+-0123456789yYnNtTfFoO~.", val[0]) ||
+         (len > 5 && strchr("yYnNtTfFoO", val[0])))) {
+        if (is_key) {
+            f->key = ks_strndup(val, len);
+            return;
+        }
+        json_t *sv = json_stringn(val, len);
+        if (sv) {
+            attach(c, sv, line);
+            return;
+        }
+    }
     struct yamlin_scalar sc;
     struct ks_err se = KS_ERR_INIT;
     if (yamlin_scalar_resolve(&sc, tag, val, len, plain, &se)) {
