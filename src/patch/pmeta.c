@@ -163,8 +163,14 @@ int pmeta_lookup(struct pmeta *out, const struct pmeta_type *at, const char *fie
             return ks_fail(e, KS_EINVALID,
                            "merging an object in json but data type is not struct, instead is: %s",
                            at->name ? at->name : "map");
-        if (at->flavor == PMETA_V2)
-            return ks_fail(e, KS_EINVALID, "expected kind, but got map");
+        if (at->flavor == PMETA_V2) {
+            /* PARITY: kindItem.VisitMap / VisitArray / VisitPrimitive */
+            const char *got =
+                at->name && (!strcmp(at->name, "slice") || !strcmp(at->name, "primitive"))
+                    ? at->name
+                    : "map";
+            return ks_fail(e, KS_EINVALID, "expected kind, but got %s", got);
+        }
         return not_found(at, field, e);
     default:
         break;

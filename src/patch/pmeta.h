@@ -25,7 +25,8 @@
  * Lookup into a PMETA_T_OPAQUE type fails: PMETA_STRUCT with `merging an
  * object in json but data type is not struct, instead is: <name>` (so give
  * such types the Go reflect kind as name: "map", "string", "slice"), PMETA_V2
- * with `expected kind, but got map`, PMETA_V3 like a missing field. A
+ * with `expected kind, but got <name>` for the names "slice" and "primitive",
+ * else `... got map`, PMETA_V3 like a missing field. A
  * PMETA_T_ARBITRARY type succeeds with empty metadata and a NULL type (v2).
  */
 #ifndef PMETA_H

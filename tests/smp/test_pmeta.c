@@ -71,6 +71,10 @@ int main(void)
     KT_CHECK_INT(pmeta_lookup(&m, NULL, "anything", &e), 0);
     KT_CHECK(m.type == NULL && m.field == NULL);
 
+    {
+        static const struct pmeta_type prim = {"primitive", PMETA_V2, PMETA_T_OPAQUE, 0, 0, NULL};
+        KT_CHECK_STR(lookup_err(&prim, "x"), "expected kind, but got primitive");
+    }
     /* a malformed strategy is reported on lookup */
     {
         static const struct pmeta_field bad_f[] = {
