@@ -77,14 +77,16 @@ static void ssa(struct asrv_wctx *w, const struct asrv_req *q, struct asrv_resp 
     const struct pmeta_type *schema = asrv_write_schema(t->res);
     json_t *unknown = asrv_write_unknown(cfg, schema, false);
     if (unknown) {
-        char *gv = asrv_catalog_gv(t->res);
-        char *m = ks_asprintf("failed to create typed patch object (%s, Kind=%s): .%s: field not "
-                              "declared in schema",
-                              strchr(gv, '/') ? gv : "/v1", t->res->kind,
-                              json_string_value(json_array_get(unknown, 0)));
-        asrv_status_fail(r, 400, "BadRequest", m, NULL);
+        /* PARITY: fieldmanager's fmt.Errorf, a 500 without a reason:
+         * "failed to create typed patch object (<ns>/<name>; <group>/<version>, Kind=<kind>): ..."
+         */
+        char *m =
+            ks_asprintf("failed to create typed patch object (%s/%s; %s/%s, Kind=%s): .%s: "
+                        "field not declared in schema",
+                        t->res->namespaced ? t->ns : "", t->name, t->res->group, t->res->version,
+                        t->res->kind, json_string_value(json_array_get(unknown, 0)));
+        asrv_status_fail(r, 500, "", m, NULL);
         free(m);
-        free(gv);
         json_decref(unknown);
         goto done;
     }

@@ -33,9 +33,11 @@ void asrv_status_json(struct asrv_resp *r, int code, const json_t *v)
 void asrv_status_fail(struct asrv_resp *r, int code, const char *reason, const char *message,
                       json_t *details)
 {
-    json_t *s = json_pack("{s:s,s:s,s:{},s:s,s:s,s:s,s:i}", "kind", "Status", "apiVersion", "v1",
-                          "metadata", "status", "Failure", "message", message, "reason", reason,
-                          "code", code);
+    json_t *s = json_pack("{s:s,s:s,s:{},s:s,s:s,s:i}", "kind", "Status", "apiVersion", "v1",
+                          "metadata", "status", "Failure", "message", message, "code", code);
+    /* PARITY: StatusReasonUnknown is "", which omitempty leaves out */
+    if (*reason)
+        json_object_set_new(s, "reason", json_string(reason));
     if (details)
         json_object_set_new(s, "details", details);
     asrv_status_json(r, code, s);

@@ -15,7 +15,8 @@ void asrv_status_json(struct asrv_resp *r, int code, const json_t *v);
 /* Same, with a content type (discovery). */
 void asrv_status_json_ct(struct asrv_resp *r, int code, const char *ctype, const json_t *v);
 
-/* A Status failure. Ownership: steals details (NULL: no details member). */
+/* A Status failure (reason "": none, as for errors that are not API errors). Ownership: steals
+ * details (NULL: no details member). */
 void asrv_status_fail(struct asrv_resp *r, int code, const char *reason, const char *message,
                       json_t *details);
 

@@ -84,7 +84,7 @@ check_contains "service row" "80/TCP,9090/TCP" "$D/last.out"
 check_rc "unknown fields, strict" 1 "$K" apply -f "$FX/unknown-field.yaml"
 check_contains "strict message" 'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replicaz", unknown field "spec.template.spec.containers[0].imagePolicy"' "$D/last.err"
 check_rc "unknown fields, server-side" 1 "$K" apply --server-side -f "$FX/unknown-field.yaml"
-check_contains "server-side message" '.spec.replicaz: field not declared in schema' "$D/last.err"
+check_contains "server-side message" 'Error from server: failed to create typed patch object (default/typo; apps/v1, Kind=Deployment): .spec.replicaz: field not declared in schema' "$D/last.err"
 check_rc "unknown fields, --validate=false" 0 "$K" apply --validate=false -f "$FX/unknown-field.yaml"
 check "unknown fields dropped" "1 False" "$("$K" get deploy typo -o json | "$AS_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d["spec"]["replicas"], "replicaz" in d["spec"])')"
 check_rc "delete typo" 0 "$K" delete deploy typo
