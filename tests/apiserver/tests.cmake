@@ -34,7 +34,7 @@ endif()
 
 # The load generator of bench/apiserver.sh, and a short smoke run of it:
 # 1,000 objects, one second, every request answered (no throughput floor
-# beyond 500 req/s, so a busy machine cannot make it flaky; figures: bench/apiserver.md).
+# beyond 200 req/s, so a busy machine cannot make it flaky; figures: bench/apiserver.md).
 ks_test_program(apiserver_load ${CMAKE_SOURCE_DIR}/bench/apiserver_load.c MODULES ks_base)
 if(TARGET kubeshim-apiserver)
     add_test(NAME apiserver.bench.smoke
