@@ -324,6 +324,18 @@ ver v1.40.0; KUBESHIM_QUIET=1 k get ns
 check "KUBESHIM_QUIET: no warning" [ "$(nerr)" = 0 ]
 check "KUBESHIM_QUIET: still the fallback" ran kubectl.1.33
 
+# No versioned kubectl anywhere: the first kubectl on PATH that is not kubeshim (two
+# copies of kubeshim earlier on PATH would exec each other for ever).
+mkdir -p "$T/lone" "$T/other" "$T/other2" "$T/last"
+cp "$T/bin/kubectl" "$T/lone/kubectl"
+cp "$T/bin/kubeshim" "$T/lone/kubeshim"
+cp "$T/bin/kubeshim" "$T/other/kubectl"
+cp "$T/bin/kubeshim" "$T/other2/kubectl"
+printf '#!/bin/sh\necho last-resort\n' > "$T/last/kubectl"; chmod 755 "$T/last/kubectl"
+rm -rf "$T/cache/bin"
+PATH="$T/other:$T/other2:$T/last:/usr/bin:/bin" timeout 20 "$T/lone/kubectl" get ns < /dev/null > "$T/out" 2> "$T/err"
+check "no versioned kubectl: the first non-kubeshim kubectl on PATH" grep -qx last-resort "$T/out"
+
 # KUBESHIM_KUBECTL forces a binary; which explains.
 ver v1.30.2
 KUBESHIM_KUBECTL="$T/bin/kubectl.1.28" k get ns; check "KUBESHIM_KUBECTL" ran kubectl.1.28
