@@ -212,11 +212,12 @@ touch "$T/state/hang"
 t0=$(date +%s%N); k get ns; t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 check "hang: fallback ran" ran kubectl.1.33
-check "hang: within the 2 s probe timeout (+0.5 s) ($ms ms)" [ "$ms" -lt 2500 ]
+echo "info: hanging server, default 2 s probe timeout: $ms ms"
+check "hang: within the 2 s probe timeout (+1 s for a loaded machine) ($ms ms)" [ "$ms" -lt 3000 ]
 check "hang: one warning line" [ "$(nerr)" = 1 ]
 t0=$(date +%s%N); KUBESHIM_PROBE_TIMEOUT=0.3 k get ns; t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
-check "hang: a 0.3 s probe timeout ($ms ms)" [ "$ms" -lt 1000 ]
+check "hang: a 0.3 s probe timeout ($ms ms)" [ "$ms" -lt 1300 ]
 t0=$(date +%s%N); k --context a completion bash; t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 check "hang: completion is not delayed ($ms ms)" [ "$ms" -lt 1000 ]
