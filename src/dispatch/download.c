@@ -3,6 +3,8 @@
  * (<mirror>/release/v<X.Y.Z>/bin/<os>/<arch>/kubectl) and file naming
  * (kubectl<X.Y.Z>); unlike kuberlr it checks the .sha256 that dl.k8s.io
  * publishes, sets timeouts, locks, and never copies non-atomically.
+ * NEEDSWORK: the checksum comes from the same mirror (integrity, not
+ * authenticity); upstream's cosign signatures are not checked.
  */
 #include "dispatch/download.h"
 
