@@ -236,13 +236,17 @@ static int three_way(json_t **out, json_t **changed, const json_t *original, con
         goto done;
     if ((rc = patch_smp_merge(&patch, deletions, delta, schema, e)) < 0)
         goto done;
-    /*
-     * NEEDSWORK: upstream diffs here the original and current whose primitive
-     * merge lists the two diffs above sorted in place; that only changes the
-     * order of such lists in the conflict message.
-     */
-    if (changed && (rc = merge_smp_diff(changed, ov, cv, schema, &changed_o, e)) < 0)
-        goto done;
+    if (changed) {
+        /* PARITY: the two diffs above sorted the primitive merge lists of
+         * current and original in place; the original-to-current diff sees that */
+        json_t *os = merge_smp_list_presort(ov, mv, schema);
+        json_t *cs = merge_smp_list_presort(cv, mv, schema);
+        rc = merge_smp_diff(changed, os, cs, schema, &changed_o, e);
+        json_decref(os);
+        json_decref(cs);
+        if (rc < 0)
+            goto done;
+    }
 done:
     json_decref(delta);
     json_decref(deletions);

@@ -241,3 +241,84 @@ done:
     }
     return rc;
 }
+
+static json_t *presort_list(const json_t *o, const json_t *m, const struct pmeta_type *schema,
+                            const char *mk)
+{
+    struct ks_err ignore = KS_ERR_INIT;
+    struct sorted so, sm;
+    json_t *out = NULL;
+    int kind;
+
+    if (!json_array_size(o) || patch_smp_util_elem_kind(&kind, o, m, &ignore) < 0)
+        return json_incref((json_t *)o);
+    if (kind != PATCH_SMP_UTIL_MAP) {
+        /* PARITY: sortScalars(original) sorts the caller's list in place */
+        sorted_init(&so, o, NULL, false);
+        out = json_array();
+        for (size_t i = 0; i < so.n; i++)
+            json_array_append(out, json_array_get(o, so.perm[i]));
+        sorted_free(&so);
+        return out;
+    }
+    /* lists of objects are sorted on copies, but their paired elements are diffed in place */
+    sorted_init(&so, o, mk, true);
+    sorted_init(&sm, m, mk, true);
+    for (size_t oi = 0, mi = 0; oi < so.n && mi < sm.n;) {
+        size_t op = so.perm[oi], mp = sm.perm[mi];
+        int c;
+        if (!so.keys[op] || !sm.keys[mp])
+            break; /* the diff fails here */
+        c = strcmp(so.forms[op], sm.forms[mp]);
+        if (c == 0) {
+            json_t *oe = json_array_get(o, op);
+            json_t *ne = merge_smp_list_presort(oe, json_array_get(m, mp), schema);
+            if (ne != oe && !out)
+                out = json_copy((json_t *)o);
+            if (out)
+                json_array_set(out, op, ne);
+            json_decref(ne);
+            oi++, mi++;
+        } else if (c > 0) {
+            mi++;
+        } else {
+            oi++;
+        }
+    }
+    sorted_free(&so);
+    sorted_free(&sm);
+    return out ? out : json_incref((json_t *)o);
+}
+
+json_t *merge_smp_list_presort(const json_t *original, const json_t *modified,
+                               const struct pmeta_type *schema)
+{
+    struct ks_err ignore = KS_ERR_INIT;
+    json_t *out = NULL, *mv;
+    const char *k;
+
+    if (!json_is_object(original) || !json_is_object(modified))
+        return json_incref((json_t *)original);
+    json_object_foreach((json_t *)modified, k, mv)
+    {
+        const json_t *ov = json_object_get(original, k);
+        int kind = patch_smp_util_gokind(ov);
+        json_t *nv = NULL;
+        struct pmeta m;
+        if (!ov || !strcmp(k, "$patch") || kind != patch_smp_util_gokind(mv) ||
+            (kind != PATCH_SMP_UTIL_MAP && kind != PATCH_SMP_UTIL_SLICE) ||
+            pmeta_lookup(&m, schema, k, &ignore) < 0)
+            continue;
+        if (kind == PATCH_SMP_UTIL_MAP && m.strategy != PMETA_REPLACE)
+            nv = merge_smp_list_presort(ov, mv, m.type);
+        else if (kind == PATCH_SMP_UTIL_SLICE && m.strategy == PMETA_MERGE)
+            nv = presort_list(ov, mv, m.type, m.merge_key);
+        if (nv && nv != ov) {
+            if (!out)
+                out = json_copy((json_t *)original);
+            json_object_set(out, k, nv);
+        }
+        json_decref(nv);
+    }
+    return out ? out : json_incref((json_t *)original);
+}

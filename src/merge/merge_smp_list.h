@@ -22,4 +22,14 @@ int merge_smp_list_diff(json_t **add, json_t **del, json_t **order, const json_t
                         const json_t *modified, const struct pmeta_type *schema,
                         const char *merge_key, const struct merge_smp_opts *o, struct ks_err *e);
 
+/*
+ * original as the reference leaves it after diffing it against modified: its
+ * primitive merge lists that the diff visited sorted by string form, in
+ * place (smp-semantics.md §3.3). The three-way build's conflict check diffs
+ * those sorted documents. Ownership: a new reference (original itself when
+ * nothing moves).
+ */
+json_t *merge_smp_list_presort(const json_t *original, const json_t *modified,
+                               const struct pmeta_type *schema);
+
 #endif

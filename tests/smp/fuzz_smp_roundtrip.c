@@ -3,10 +3,10 @@
  * apply(original, merge_smp_2way(original, modified)) == modified, under the
  * MergeItem struct schema; so is the three-way one with the live object equal
  * to original (overwrite=true: a replace-strategy object is always in the
- * original-to-current diff, so overwrite=false may report a conflict). The bytes drive a generator that builds only
- * documents the property holds for: no nulls, no $-directive keys, known
- * fields only, merge lists of objects with distinct string merge keys,
- * merge lists of primitives with distinct integers (one kind per list).
+ * original-to-current diff, so overwrite=false may report a conflict). The bytes drive a generator
+ * that builds only documents the property holds for: no nulls, no $-directive keys, known fields
+ * only, merge lists of objects with distinct string merge keys, merge lists of primitives with
+ * distinct integers (one kind per list).
  */
 #include "base/gojson.h"
 #include "merge/merge_smp.h"

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Record kubectl's three-way conflict message (apply --overwrite=false).
 
-Runs fixtures/smp/conflict/case.yaml with the oracle (real kubectl 1.33 against
+Runs fixtures/smp/conflict/<NAME>/case.yaml with the oracle (real kubectl 1.33 against
 the recording fake API server of ../shared/tools/oracle) and keeps, from its
 stderr, the original/modified/current documents kubectl printed and the
-conflict message that follows "for:: ", in fixtures/smp/conflict/expected.json.
-Usage: record_conflict.py ORACLE_DIR
+conflict message that follows "for:: ", in fixtures/smp/conflict/<NAME>/expected.json.
+Usage: record_conflict.py ORACLE_DIR NAME...
 """
 import json
 import os
@@ -14,11 +14,16 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASE = os.path.join(HERE, "..", "..", "fixtures", "smp", "conflict")
+CONFLICT = os.path.join(HERE, "..", "..", "fixtures", "smp", "conflict")
 
 
 def main():
     oracle = sys.argv[1]
+    for name in sys.argv[2:]:
+        record(oracle, os.path.join(CONFLICT, name))
+
+
+def record(oracle, CASE):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out.json")
         subprocess.run([sys.executable, os.path.join(oracle, "oracle.py"), "run",

@@ -57,9 +57,11 @@ set_tests_properties(smp.patch-local PROPERTIES LABELS golden SKIP_RETURN_CODE 7
 # The --overwrite=false conflict message, against real kubectl (recorded with the oracle).
 ks_test_program(test_smp_conflict ${CMAKE_CURRENT_LIST_DIR}/test_smp_conflict.c ${KS_SMP_SRCS}
                 MODULES ks_base)
-add_test(NAME smp.conflict COMMAND test_smp_conflict
-                                   ${CMAKE_SOURCE_DIR}/fixtures/smp/conflict/expected.json)
-set_tests_properties(smp.conflict PROPERTIES LABELS golden)
+foreach(_c configmap finalizers)
+    add_test(NAME smp.conflict.${_c}
+             COMMAND test_smp_conflict ${CMAKE_SOURCE_DIR}/fixtures/smp/conflict/${_c}/expected.json)
+    set_tests_properties(smp.conflict.${_c} PROPERTIES LABELS golden)
+endforeach()
 
 ks_test_program(test_pmeta ${CMAKE_CURRENT_LIST_DIR}/test_pmeta.c ${KS_SMP_TEST_SRCS} ${KS_SMP_SRCS}
                 MODULES ks_base)
