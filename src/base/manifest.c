@@ -25,6 +25,8 @@ struct loader {
     int doc;
     struct ks_err jerr; /* the JSON error that sent the stream to YAML */
     int jerr_line;
+    size_t lc_pos; /* count_lines' memory */
+    int lc_line;
     int yaml_docs; /* YAML documents read so far */
 };
 
@@ -152,11 +154,19 @@ done:
     return rc;
 }
 
-static int count_lines(const char *buf, size_t upto)
+/* The line of buf[upto]; streams are read forward, so it counts on from the last answer. */
+static int count_lines(struct loader *ld, const char *buf, size_t upto)
 {
+    size_t k = 0;
     int n = 1;
-    for (size_t k = 0; k < upto; k++)
+    if (upto >= ld->lc_pos) {
+        k = ld->lc_pos;
+        n = ld->lc_line ? ld->lc_line : 1;
+    }
+    for (; k < upto; k++)
         n += buf[k] == '\n';
+    ld->lc_pos = upto;
+    ld->lc_line = n;
     return n;
 }
 
@@ -202,19 +212,19 @@ static int load_json(struct loader *ld, const char *buf, size_t len, size_t *pos
                 ks_err_clear(&je);
                 if (gojson_loads(&v, buf + *pos, end - *pos, &je))
                     return ks_fail(e, KS_EINPUT, "error parsing %s: document %d, line %d: %s",
-                                   ld->source, ld->doc + 1, count_lines(buf, *pos), je.msg);
+                                   ld->source, ld->doc + 1, count_lines(ld, buf, *pos), je.msg);
             } else if (strstr(je.msg, "unexpected end of JSON input")) {
                 return ks_fail(e, KS_EINPUT,
                                "error parsing %s: document %d, line %d: unexpected EOF", ld->source,
-                               ld->doc + 1, count_lines(buf, *pos));
+                               ld->doc + 1, count_lines(ld, buf, *pos));
             } else {
                 ks_fail(jerr, KS_EINPUT, "json: offset %zu: %s", *pos + off, je.msg);
-                ld->jerr_line = count_lines(buf, *pos + (off ? off - 1 : 0));
+                ld->jerr_line = count_lines(ld, buf, *pos + (off ? off - 1 : 0));
                 return 0; /* the rest is read as YAML */
             }
         }
         ld->doc++;
-        int rc = add_doc(ld, v, count_lines(buf, *pos), e);
+        int rc = add_doc(ld, v, count_lines(ld, buf, *pos), e);
         if (rc)
             return rc;
         *pos = end;
@@ -284,7 +294,7 @@ static int load_region(struct loader *ld, const char *buf, size_t from, size_t t
 /* PARITY: YAMLReader.Read with LineReader (CRLF and LF both end a line). */
 static int load_yaml(struct loader *ld, const char *buf, size_t len, size_t pos, struct ks_err *e)
 {
-    int line = count_lines(buf, pos), first = line;
+    int line = count_lines(ld, buf, pos), first = line;
     size_t from = pos;
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
@@ -367,7 +377,7 @@ static char *utf16_to_utf8(const unsigned char *p, size_t len, bool be, size_t *
 int manifest_load(struct manifest *m, const char *buf, size_t len, const char *source,
                   const struct yamlin_limits *lim, struct ks_err *e)
 {
-    struct loader ld = {m, source, lim, 0, KS_ERR_INIT, 0, 0};
+    struct loader ld = {m, source, lim, 0, KS_ERR_INIT, 0, 0, 0, 0};
     size_t max = lim && lim->max_bytes ? lim->max_bytes : (size_t)64 << 20;
     if (len > max)
         return ks_fail(e, KS_EINPUT, "error parsing %s: %zu bytes exceed the limit of %zu bytes",

@@ -577,9 +577,10 @@ int yamlin_load(json_t **out, const char *buf, size_t len, const char *name,
     struct yamlin_opts o = {lim, 1, 0};
     int rc = yamlin_load_first(out, buf, len, &o, e);
     if (rc) {
+        bool named = name && *name;
         if (o.err_line)
-            ks_context(e, "%s: line %d", name, o.err_line);
-        else
+            ks_context(e, "%s%sline %d", named ? name : "", named ? ": " : "", o.err_line);
+        else if (named)
             ks_context(e, "%s", name);
     }
     return rc;

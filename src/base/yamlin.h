@@ -32,7 +32,8 @@ struct yamlin_limits {
  * Load exactly one document (a kubeconfig, a request body, a config file).
  * An empty document gives JSON null. name is used in error messages.
  * Ownership: *out gets a new reference, or NULL on error.
- * Errors: KS_EINPUT, "<name>: line N: <kubectl's words>", e.g.
+ * Errors: KS_EINPUT, "<name>: line N: <kubectl's words>" ("line N: ..."
+ * when name is NULL or empty), e.g.
  * "kc.yaml: line 3: error converting YAML to JSON: yaml: line 3: could not
  * find expected ':'".
  */

@@ -157,6 +157,10 @@ static void check_limits(void)
     KT_CHECK_INT(yamlin_load(&v, kc, strlen(kc), "kc.yaml", NULL, &e), KS_EINPUT);
     KT_CHECK_STR(e.msg, "kc.yaml: line 3: error converting YAML to JSON: yaml: line 3: did not "
                         "find expected ',' or '}'");
+    ks_err_clear(&e);
+    KT_CHECK_INT(yamlin_load(&v, kc, strlen(kc), "", NULL, &e), KS_EINPUT);
+    KT_CHECK_STR(e.msg, "line 3: error converting YAML to JSON: yaml: line 3: did not find "
+                        "expected ',' or '}'");
 }
 
 int main(int argc, char **argv)
