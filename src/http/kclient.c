@@ -12,12 +12,14 @@
 #include "http/kproxy.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-#define KCLIENT_UA "kubectl/v1.33.1 (linux/amd64) kubernetes/8adc0f0"
+/* PARITY: client-go DefaultUserAgent(): the base name of argv[0], then kubectl 1.33.1's build. */
+#define KCLIENT_UA_REST "v1.33.1 (linux/amd64) kubernetes/8adc0f0"
 
 struct kclient_call {
     struct kclient *c;
@@ -60,7 +62,9 @@ struct kclient {
      */
     bool first_pending; /* a lone first request is in flight */
     bool proto_known;
-    bool h2; /* the server spoke HTTP/2 */
+    bool h2;        /* the server spoke HTTP/2 */
+    char *ua;       /* the default User-Agent */
+    int host_limit; /* current CURLMOPT_MAX_HOST_CONNECTIONS (slow start) */
 };
 
 static double kclient_now_ms(void)
@@ -128,7 +132,11 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     c->log = c->opts.log ? c->opts.log : stderr;
     c->multi = curl_multi_init();
     curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->opts.max_host_connections);
+    /* Slow start: a burst of connects can overflow a small listen backlog (the kernel then
+     * drops SYNs and the client waits 1 s, 3 s, ... to retry), so the pool grows from a
+     * few connections by two with each completed request, up to the limit. */
+    c->host_limit = c->opts.max_host_connections < 6 ? c->opts.max_host_connections : 6;
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
     curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       (long)c->opts.max_total_connections);
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->opts.max_total_connections);
@@ -136,6 +144,8 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     c->proxy = kproxy_for(conn->server, conn->proxy_url);
     kclient_setup_server_name(c);
     c->proto_known = strncmp(conn->server, "https", 5) != 0;
+    const char *prog = program_invocation_short_name;
+    c->ua = ks_asprintf("%s/%s", prog && *prog ? prog : "kubectl", KCLIENT_UA_REST);
     *out = c;
     return 0;
 }
@@ -189,6 +199,7 @@ void kclient_free(struct kclient *c)
     free(c->base);
     free(c->host_hdr);
     free(c->proxy);
+    free(c->ua);
     free(c);
 }
 
@@ -502,8 +513,7 @@ static int kclient_prepare(struct kclient_call *call, const struct kclient_req *
     if (call->body || req->content_type)
         kclient_add_header(call, "Content-Type",
                            req->content_type ? req->content_type : "application/json", false);
-    kclient_add_header(call, "User-Agent", c->opts.user_agent ? c->opts.user_agent : KCLIENT_UA,
-                       false);
+    kclient_add_header(call, "User-Agent", c->opts.user_agent ? c->opts.user_agent : c->ua, false);
     if (c->opts.kubectl_command)
         kclient_add_header(call, "Kubectl-Command", c->opts.kubectl_command, false);
     if (c->opts.kubectl_session)
@@ -664,6 +674,12 @@ int kclient_run(struct kclient *c, struct ks_err *e)
                 curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->resp.status);
                 long ver = 0;
                 curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &ver);
+                if (!c->h2 && c->host_limit < c->opts.max_host_connections) {
+                    c->host_limit += 2;
+                    if (c->host_limit > c->opts.max_host_connections)
+                        c->host_limit = c->opts.max_host_connections;
+                    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
+                }
                 if (ver == CURL_HTTP_VERSION_2_0 && !c->h2) {
                     /* a few multiplexed connections instead of one per request: curl
                      * opens another connection whenever the streams of the existing

@@ -233,7 +233,12 @@ int main(int argc, char **argv)
         kprobe_version_release(&v);
         goto done;
     }
-    if (kclient_new(&c, &conn, NULL, &e) < 0) {
+    /* HTTP_DRIVER_MAX_CONNS: a smaller pool for servers with a tiny listen backlog (fakeapi) */
+    struct kclient_opts copts = {0};
+    if (getenv("HTTP_DRIVER_MAX_CONNS"))
+        copts.max_host_connections = copts.max_total_connections =
+            atoi(getenv("HTTP_DRIVER_MAX_CONNS"));
+    if (kclient_new(&c, &conn, &copts, &e) < 0) {
         rc = fail(&e);
         goto done;
     }

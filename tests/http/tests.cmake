@@ -8,12 +8,16 @@ set_tests_properties(http.unit PROPERTIES LABELS unit)
 
 if(KS_PYTHON3)
     set(KS_HTTP_PY ${CMAKE_CURRENT_LIST_DIR}/test_http.py)
-    foreach(section tls exec proxy hang kubeconfig discovery rest h2)
+    foreach(section tls exec proxy hang kubeconfig discovery rest h2 pool)
         add_test(NAME http.loopback.${section}
                  COMMAND ${KS_PYTHON3} ${KS_HTTP_PY} $<TARGET_FILE:http_driver> ${KS_SHARED_DIR}
                          ${KS_KUBECTL_DIR} ${section})
         set_tests_properties(http.loopback.${section} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
                              TIMEOUT 120)
+        if(TARGET kubeshim-apiserver)
+            set_tests_properties(http.loopback.${section} PROPERTIES
+                                 ENVIRONMENT KS_APISERVER=$<TARGET_FILE:kubeshim-apiserver>)
+        endif()
     endforeach()
     # must-show 3: each section also greps all its -v=9 outputs for tokens and keys
 endif()
