@@ -170,4 +170,7 @@ void apply_obj_warnings(struct aobj *a, const struct kclient_resp *resp);
 /* The client-side apply of one object (the default apply). */
 void apply_csa_start(struct aobj *a);
 
+/* The server-side apply of one object (--server-side). */
+void apply_ssa_start(struct aobj *a);
+
 #endif

@@ -381,7 +381,9 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
         /* PARITY: the builder clears the namespace of cluster-scoped objects. */
         json_object_del(json_object_get(a->obj, "metadata"), "namespace");
     }
-    a->meta = meta_for(s, a->map.group, a->map.version, a->map.kind);
+    /* Server-side apply needs no patch metadata: the server merges. */
+    if (!s->o->server_side)
+        a->meta = meta_for(s, a->map.group, a->map.version, a->map.kind);
     return 0;
 }
 

@@ -42,9 +42,9 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"cascade", 0, CLIOPT_STRING, &o->cascade, "background", NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native --server-side, --prune and -k; kubectl runs them for now. */
-        {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
-        {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        /* NEEDSWORK: native --prune and -k; kubectl runs them for now. */
+        {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
+        {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
         {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {NULL, 0, 0, NULL, NULL, NULL, false},
@@ -79,6 +79,11 @@ static int resolve_flags(struct apply_opts *o)
         return KS_EDELEGATE;
     if (o->force && o->dry == APPLY_DRY_SERVER)
         return KS_EDELEGATE; /* kubectl rejects the combination */
+    /* kubectl rejects these combinations in its own words */
+    if (o->force_conflicts && !o->server_side)
+        return KS_EDELEGATE;
+    if (o->server_side && (o->force || o->dry == APPLY_DRY_CLIENT))
+        return KS_EDELEGATE;
     if (o->cascade && strcmp(o->cascade, "background") != 0)
         return KS_EDELEGATE;
     if (o->timeout && strcmp(o->timeout, "0") != 0 && strcmp(o->timeout, "0s") != 0)
@@ -130,9 +135,15 @@ static void print_objects(struct apply_session *s)
     strbuf_release(&sb);
 }
 
-/* PARITY: cmdutil's fatal(): a newline is added only when the message lacks one. */
-static void print_error(const char *msg)
+/*
+ * PARITY: cmdutil.checkErr: one error is printed with "error: " (unless it is an
+ * API error, "Error from server ..."), several as MultipleErrors does, each
+ * message bare on its own line; fatal() adds a newline only when missing.
+ */
+static void print_error(const char *msg, size_t nerr)
 {
+    if (nerr > 1 && strncmp(msg, "error: ", 7) == 0)
+        msg += 7;
     size_t n = strlen(msg);
     fprintf(stderr, "%s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
 }
@@ -165,7 +176,7 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     session = true;
     s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
     s.n = m.n;
-    s.start = apply_csa_start;
+    s.start = o->server_side ? apply_ssa_start : apply_csa_start;
     s.keep_results =
         o->output && (strcmp(o->output, "json") == 0 || strcmp(o->output, "yaml") == 0);
     s.limit = o->concurrency > 0        ? (size_t)o->concurrency
@@ -192,12 +203,15 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     if (nerr == 0 && o->output &&
         (strcmp(o->output, "json") == 0 || strcmp(o->output, "yaml") == 0))
         print_objects(&s);
-    for (size_t i = 0; i < in_errs.n; i++)
-        fprintf(stderr, "%s%s\n", strncmp(in_errs.v[i], "error: ", 7) ? "error: " : "",
-                in_errs.v[i]);
+    for (size_t i = 0; i < in_errs.n; i++) {
+        char *msg = strncmp(in_errs.v[i], "error: ", 7) ? ks_asprintf("error: %s", in_errs.v[i])
+                                                        : ks_strdup(in_errs.v[i]);
+        print_error(msg, nerr);
+        free(msg);
+    }
     for (size_t i = 0; i < s.n; i++)
         for (size_t k = 0; k < s.objs[i].errors.n; k++)
-            print_error(s.objs[i].errors.v[k]);
+            print_error(s.objs[i].errors.v[k], nerr);
     if (nerr)
         exit_code = 1;
 done:

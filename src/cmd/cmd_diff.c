@@ -114,6 +114,21 @@ static void cb_nsget(struct kclient *c, const struct kclient_resp *resp, void *a
 /* Compute MERGED: nothing to send, a dry-run create, or a dry-run patch. */
 static void plan_merged(struct aobj *a)
 {
+    if (a->s->o->server_side) {
+        /* PARITY: InfoObject.Merged: a dry-run apply patch of the manifest, existing or not. */
+        struct krest_query sq = KREST_QUERY_INIT;
+        sq.dry_run = "All";
+        sq.field_manager = a->s->o->field_manager ? a->s->o->field_manager : "kubectl";
+        sq.force = a->s->o->force_conflicts ? 1 : 0;
+        char *path = apply_obj_path(a, false, &sq);
+        char *body = gojson_dumps(a->obj);
+        char *nl = ks_asprintf("%s\n", body ? body : "{}");
+        submit(a, "PATCH", path, "application/apply-patch+yaml", nl, cb_dry);
+        free(nl);
+        free(body);
+        free(path);
+        return;
+    }
     struct plan p;
     struct plan_in in = {.manifest = a->obj,
                          .live = a->live,
@@ -376,9 +391,9 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"show-managed-fields", 0, CLIOPT_BOOL, &o->show_managed_fields, NULL, NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native --server-side, --prune and -k. */
-        {"server-side", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
-        {"force-conflicts", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        /* NEEDSWORK: native --prune and -k. */
+        {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
+        {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
         {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"prune-allowlist", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"selector", 'l', CLIOPT_DELEGATE, NULL, NULL, NULL, false},

@@ -45,3 +45,15 @@ if(TARGET kubeshim-apiserver)
              $<TARGET_FILE:kubeshim> $<TARGET_FILE:kubeshim-apiserver>)
     set_tests_properties(apply.faults-e2e PROPERTIES LABELS "e2e;faults" TIMEOUT 120)
 endif()
+
+# Request-for-request parity with real kubectl 1.33 against the local API server
+# (server-side apply and its managedFields migration, diff, dry runs, OpenAPI v3
+# patch metadata from the server).
+if(TARGET kubeshim-apiserver)
+    add_test(NAME apply.parity-e2e COMMAND ${CMAKE_CURRENT_LIST_DIR}/parity_e2e.sh
+             $<TARGET_FILE:kubeshim> $<TARGET_FILE:kubeshim-apiserver>
+             ${KS_KUBECTL_DIR}/kubectl.1.33 ${KS_SHARED_DIR}/k8s-openapi/v3-v1.33
+             ${CMAKE_SOURCE_DIR}/fixtures/parity)
+    set_tests_properties(apply.parity-e2e PROPERTIES LABELS "e2e;parity" TIMEOUT 180
+                         SKIP_RETURN_CODE 77)
+endif()
