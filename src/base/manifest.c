@@ -22,6 +22,7 @@ struct loader {
     struct manifest *m;
     const char *source;
     const struct yamlin_limits *lim;
+    bool validate;
     int doc;
     struct ks_err jerr; /* the JSON error that sent the stream to YAML */
     int jerr_line;
@@ -73,12 +74,77 @@ static const char *str_member(const json_t *obj, const char *key)
     return s ? s : "";
 }
 
+/* PARITY: kubectl/pkg/validation getObjectKind: what it says of one object. */
+static void check_kind(struct strbuf *errs, const json_t *v)
+{
+    const char *names[] = {"apiVersion", "kind"};
+    if (!json_is_object(v)) {
+        strbuf_adds(errs, "invalid object to validate\n");
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        const json_t *f = json_object_get(v, names[i]);
+        if (!f || json_is_null(f))
+            strbuf_addf(errs, "%s not set\n", names[i]);
+        else if (!json_is_string(f))
+            strbuf_addf(errs, "%s isn't string type\n", names[i]);
+        else if (i == 0 && strchr(json_string_value(f), '/') &&
+                 strchr(json_string_value(f), '/') != strrchr(json_string_value(f), '/'))
+            strbuf_addf(errs, "unexpected GroupVersion string: %s\n", json_string_value(f));
+    }
+}
+
+/*
+ * PARITY: the resource builder's ValidateSchema before decoding: the
+ * object's kind, and each item's for a v1 List; messages joined as
+ * utilerrors.Aggregate does (duplicates dropped, "[a, b]" for several).
+ */
+static int validate_doc(struct loader *ld, const json_t *v, int line, struct ks_err *e)
+{
+    struct strbuf errs = STRBUF_INIT, agg = STRBUF_INIT;
+    check_kind(&errs, v);
+    const char *kind = json_string_value(json_object_get(v, "kind"));
+    const char *api = json_string_value(json_object_get(v, "apiVersion"));
+    if (!errs.len && kind && api && strcmp(kind, "List") == 0 && strcmp(api, "v1") == 0) {
+        const json_t *items = json_object_get(v, "items");
+        if (!json_is_array(items))
+            strbuf_adds(&errs, "invalid object to validate\n");
+        for (size_t i = 0; i < json_array_size(items); i++)
+            check_kind(&errs, json_array_get(items, i));
+    }
+    int n = 0, rc = 0;
+    for (char *p = errs.buf; p && *p;) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        bool seen = false;
+        for (char *q = errs.buf; q < p && !seen; q += strlen(q) + 1)
+            seen = strcmp(q, p) == 0;
+        if (!seen) {
+            strbuf_addf(&agg, "%s%s", n ? ", " : "", p);
+            n++;
+        }
+        p = nl + 1;
+    }
+    if (n)
+        rc =
+            ks_fail(e, KS_EINPUT,
+                    "error validating \"%s\": document %d, line %d: error validating data: %s%s%s; "
+                    "if you choose to ignore these errors, turn validation off with "
+                    "--validate=false",
+                    ld->source, ld->doc, line, n > 1 ? "[" : "", agg.buf, n > 1 ? "]" : "");
+    strbuf_release(&errs);
+    strbuf_release(&agg);
+    return rc;
+}
+
 /* One decoded document: an object, or a list of objects. Steals v. */
 static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
 {
     int rc = 0;
     char *dump = NULL;
     if (json_is_null(v))
+        goto done;
+    if (ld->validate && (rc = validate_doc(ld, v, line, e)))
         goto done;
     if (!json_is_object(v)) {
         rc = ks_fail(e, KS_EINPUT,
@@ -377,7 +443,15 @@ static char *utf16_to_utf8(const unsigned char *p, size_t len, bool be, size_t *
 int manifest_load(struct manifest *m, const char *buf, size_t len, const char *source,
                   const struct yamlin_limits *lim, struct ks_err *e)
 {
-    struct loader ld = {m, source, lim, 0, KS_ERR_INIT, 0, 0, 0, 0};
+    struct manifest_opts o = {lim, false};
+    return manifest_load_opts(m, buf, len, source, &o, e);
+}
+
+int manifest_load_opts(struct manifest *m, const char *buf, size_t len, const char *source,
+                       const struct manifest_opts *o, struct ks_err *e)
+{
+    const struct yamlin_limits *lim = o ? o->lim : NULL;
+    struct loader ld = {m, source, lim, o && o->validate, 0, KS_ERR_INIT, 0, 0, 0, 0};
     size_t max = lim && lim->max_bytes ? lim->max_bytes : (size_t)64 << 20;
     if (len > max)
         return ks_fail(e, KS_EINPUT, "error parsing %s: %zu bytes exceed the limit of %zu bytes",

@@ -10,6 +10,7 @@
 #include "base/yamlin.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct manifest_obj {
@@ -38,6 +39,27 @@ struct manifest {
  */
 int manifest_load(struct manifest *m, const char *buf, size_t len, const char *source,
                   const struct yamlin_limits *lim, struct ks_err *e);
+
+/* Options of manifest_load_opts(). */
+struct manifest_opts {
+    const struct yamlin_limits *lim; /* NULL: defaults */
+    /*
+     * kubectl's client-side document checks, on with --validate=true/strict/
+     * warn (its default), off with --validate=false: apiVersion and kind set
+     * and strings, the items of a v1 List likewise. manifest_load() is off.
+     */
+    bool validate;
+};
+
+/*
+ * manifest_load() with options.
+ * Errors: KS_EINPUT; a failed check reads as kubectl's: error validating
+ * "SRC": document N, line L: error validating data: [apiVersion not set,
+ * kind not set]; if you choose to ignore these errors, turn validation off
+ * with --validate=false
+ */
+int manifest_load_opts(struct manifest *m, const char *buf, size_t len, const char *source,
+                       const struct manifest_opts *o, struct ks_err *e);
 
 void manifest_release(struct manifest *m);
 

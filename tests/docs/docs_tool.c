@@ -3,6 +3,7 @@
  * for comparing with kubectl by hand.
  *   docs_tool load FILE   every object of the manifest, one compact JSON a line;
  *                         on error the objects before it, then "error: MSG", exit 1
+ *   docs_tool vload FILE  the same with kubectl's client-side validation on
  *   docs_tool yaml FILE   each object written as YAML (yamlout), "---" between
  *   docs_tool lastapplied FILE CTXNS KIND/NAME=0|1...
  *                         the last-applied annotation kubectl computes for the
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
     const char *name = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
     struct manifest m = MANIFEST_INIT;
     struct ks_err e = KS_ERR_INIT;
-    int rc = manifest_load(&m, buf, len, name, NULL, &e);
+    struct manifest_opts mo = {NULL, strcmp(argv[1], "vload") == 0};
+    int rc = manifest_load_opts(&m, buf, len, name, &mo, &e);
     if (strcmp(argv[1], "lastapplied") == 0 && argc >= 4) {
         cmd_lastapplied(&m, argc, argv); /* the objects before a bad document count too */
         if (rc)

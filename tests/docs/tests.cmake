@@ -27,6 +27,9 @@ set_tests_properties(docs.yamlout PROPERTIES LABELS "docs;unit")
 ks_test_program(test_docs_bad ${CMAKE_CURRENT_LIST_DIR}/test_docs_bad.c MODULES ks_base)
 add_test(NAME docs.bad COMMAND test_docs_bad ${CMAKE_SOURCE_DIR}/fixtures/docs/bad)
 set_tests_properties(docs.bad PROPERTIES LABELS "docs;unit")
+add_test(NAME docs.bad-validate COMMAND test_docs_bad --validate
+         ${CMAKE_SOURCE_DIR}/fixtures/docs/bad-validate)
+set_tests_properties(docs.bad-validate PROPERTIES LABELS "docs;unit")
 
 # Must-show 4 of issue 2: the document loader's fuzz target; ctest replays the seeds.
 ks_fuzz_target(fuzz_manifest ${CMAKE_CURRENT_LIST_DIR}/fuzz_manifest.c
