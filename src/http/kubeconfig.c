@@ -443,6 +443,12 @@ int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const str
                         : kubeconfig_path(user, user, "client-key", false);
     if ((rc = kubeconfig_validate(out, user, cluster, f, e)) < 0)
         goto fail;
+    /* PARITY: client-go transport.TLSConfigFor */
+    if (out->insecure && (out->ca_file || out->ca_data) && kubeconfig_is_https(out->server)) {
+        rc = ks_fail(e, KS_EINPUT,
+                     "specifying a root certificates file with the insecure flag is not allowed");
+        goto fail;
+    }
 
     /* PARITY: client-go reads the user's credentials only for TLS transports. */
     if (!kubeconfig_is_https(out->server)) {

@@ -314,6 +314,13 @@ def tls_section():
     p = drv("get", target, "--kubeconfig", kc, "--context", "badtok", "--token", TOKEN)
     check(p.stdout.startswith("200 "), "--token overrides the user's token", p.stdout)
     srv.stop()
+    # insecure together with a CA: kubectl refuses the configuration
+    kc2 = kubeconfig("insec-ca.json", [("c", dict(cl_data, **{"insecure-skip-tls-verify": True}))],
+                     [("u", {"token": TOKEN})], [("x", {"cluster": "c", "user": "u"})], current="x")
+    k = kubectl("get", "configmaps", "--kubeconfig", kc2)
+    p = drv("listcm", "--kubeconfig", kc2, v9=False)
+    check(k.returncode == p.returncode == 1 and k.stderr == p.stderr, "insecure with a CA: kubectl's error",
+          f"{k.stderr!r} {p.stderr!r}")
     # basic auth, from the kubeconfig and from --username/--password, as kubectl sends it
     srv = Fake("basic", "--tls-cert", path("server.crt"), "--tls-key", path("server.key"),
                "--basic", f"alice:{TOKEN}")
