@@ -212,6 +212,7 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
                          miss[0] == 'K' ? "kind field " : "apiVersion field");
             goto done;
         }
+        /* NEEDSWORK: an item's own line; items carry the document's */
         push(ld->m, it, ld->source, ld->doc, (int)i + 1, line);
     }
 done:

@@ -202,7 +202,12 @@ static bool yaml_printable(const char *s, size_t len)
     return true;
 }
 
-/* PARITY: go-yaml v2 encoder.stringv. */
+/*
+ * PARITY: go-yaml v2 encoder.stringv.
+ * NEEDSWORK: go-yaml's is_bom() looks at the string's first bytes whatever
+ * the position, so kubectl escapes every character of a string that starts
+ * with U+FEFF ("\uFEFF\x62"); libyaml escapes only the BOM.
+ */
 static int emit_string(yaml_emitter_t *em, const char *s, size_t len, struct ks_err *e)
 {
     yaml_scalar_style_t style;
