@@ -216,9 +216,111 @@ static int check_names(struct asrv_wctx *w, json_t *obj, json_t *md, const json_
     return 0;
 }
 
-int asrv_write_commit(struct asrv_wctx *w, json_t *obj, const json_t *live, int ok_status)
+/* Metadata of a new object; -1 (r filled) when its namespace is missing or the name is taken. */
+static int create_meta(struct asrv_wctx *w, json_t *md, const char *key, const char *name,
+                       const char *now)
 {
     struct asrv *s = w->srv;
+    if (w->res->namespaced) {
+        char *nskey = asrv_store_key("", "namespaces", "", w->ns);
+        bool ok = asrv_store_get(&s->store, nskey) != NULL;
+        free(nskey);
+        if (!ok) {
+            asrv_status_no_namespace(w->r, w->ns);
+            return -1;
+        }
+    }
+    if (asrv_store_get(&s->store, key)) {
+        asrv_status_exists(w->r, w->res, name);
+        return -1;
+    }
+    char uid[37];
+    asrv_server_uuid(uid);
+    json_object_set_new(md, "uid", json_string(uid));
+    json_object_set_new(md, "creationTimestamp", json_string(now));
+    json_object_del(md, "resourceVersion");
+    json_object_del(md, "deletionTimestamp");
+    if (w->res->generation)
+        json_object_set_new(md, "generation", json_integer(1));
+    else
+        json_object_del(md, "generation");
+    return 0;
+}
+
+/* Metadata the server owns stays as stored; a changed spec bumps generation (after defaults). */
+static void update_meta(json_t *md, const json_t *live)
+{
+    const json_t *lmd = json_object_get(live, "metadata");
+    static const char *const keep[] = {
+        "uid",        "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+        "generation", "resourceVersion"};
+    for (size_t i = 0; i < KS_ARRAY_SIZE(keep); i++) {
+        json_t *v = json_object_get(lmd, keep[i]);
+        if (v)
+            json_object_set(md, keep[i], v);
+        else
+            json_object_del(md, keep[i]);
+    }
+}
+
+/* fieldValidation: Strict fails (-1, r filled), Warn adds warnings, both drop unknown fields. */
+static int validate_fields(struct asrv_wctx *w, json_t *obj, const struct pmeta_type *schema)
+{
+    if (w->validation == ASRV_VALIDATE_IGNORE && w->is_apply)
+        return 0;
+    json_t *unknown = asrv_write_unknown(obj, schema, w->validation != ASRV_VALIDATE_STRICT);
+    int rc = 0;
+    if (unknown && w->validation == ASRV_VALIDATE_STRICT)
+        rc = fail_unknown(w, unknown);
+    else if (unknown && w->validation == ASRV_VALIDATE_WARN)
+        warn_unknown(w, unknown);
+    json_decref(unknown);
+    return rc;
+}
+
+/* A CRD must name its group, kinds and versions (checked on a scratch catalog). */
+static int check_crd(struct asrv_wctx *w, const char *name, const json_t *obj)
+{
+    struct ks_err e = KS_ERR_INIT;
+    struct asrv_catalog probe;
+    asrv_catalog_init(&probe, NULL);
+    int bad = asrv_catalog_set_crd(&probe, name, obj, &e);
+    asrv_catalog_release(&probe);
+    if (bad < 0)
+        asrv_status_invalid(w->r, w->res, name, "spec", "FieldValueRequired", e.msg);
+    return bad < 0 ? -1 : 0;
+}
+
+static bool is_crd_res(const struct asrv_res *res)
+{
+    return strcmp(res->group, "apiextensions.k8s.io") == 0 &&
+           strcmp(res->resource, "customresourcedefinitions") == 0;
+}
+
+/* Bump resourceVersion, answer, and (unless dry run) store, tell watchers, serve a CRD's kinds. */
+static void store_obj(struct asrv_wctx *w, const char *key, const char *name, json_t *obj,
+                      const json_t *live, int ok_status)
+{
+    struct asrv *s = w->srv;
+    bool is_crd = is_crd_res(w->res);
+    if (!w->dry_run) {
+        char rv[32];
+        snprintf(rv, sizeof(rv), "%lld", asrv_store_next_rv(&s->store));
+        json_object_set_new(json_object_get(obj, "metadata"), "resourceVersion", json_string(rv));
+    }
+    asrv_status_json(w->r, ok_status, obj);
+    if (w->dry_run) {
+        json_decref(obj);
+        return;
+    }
+    if (is_crd)
+        asrv_catalog_set_crd(&s->cat, name, obj, NULL);
+    asrv_watch_record(&s->events, live ? "MODIFIED" : "ADDED", key, obj, s->store.rv);
+    asrv_store_put_new(&s->store, key, obj);
+}
+
+int asrv_write_commit(struct asrv_wctx *w, json_t *obj, const json_t *live, int ok_status)
+{
     const struct asrv_res *res = w->res;
     char now[32];
     char *key = NULL;
@@ -233,66 +335,22 @@ int asrv_write_commit(struct asrv_wctx *w, json_t *obj, const json_t *live, int 
     json_t *md = meta_of(obj);
     if (check_names(w, obj, md, live) < 0)
         goto done;
-    const char *name = str_of(md, "name");
+    char *name = ks_strdup(str_of(md, "name"));
     key = asrv_store_key(res->group, res->resource, res->namespaced ? w->ns : "", name);
-    if (!live) {
-        if (res->namespaced) {
-            char *nskey = asrv_store_key("", "namespaces", "", w->ns);
-            bool ok = asrv_store_get(&s->store, nskey) != NULL;
-            free(nskey);
-            if (!ok) {
-                asrv_status_no_namespace(w->r, w->ns);
-                goto done;
-            }
-        }
-        if (asrv_store_get(&s->store, key)) {
-            asrv_status_exists(w->r, res, name);
-            goto done;
-        }
-        char uid[37];
-        asrv_server_uuid(uid);
-        json_object_set_new(md, "uid", json_string(uid));
-        json_object_set_new(md, "creationTimestamp", json_string(now));
-        json_object_del(md, "resourceVersion");
-        json_object_del(md, "deletionTimestamp");
-        if (res->generation)
-            json_object_set_new(md, "generation", json_integer(1));
-        else
-            json_object_del(md, "generation");
-    } else {
-        const json_t *lmd = json_object_get(live, "metadata");
-        static const char *const keep[] = {"uid", "creationTimestamp", "deletionTimestamp",
-                                           "deletionGracePeriodSeconds", "generation"};
-        for (size_t i = 0; i < KS_ARRAY_SIZE(keep); i++) {
-            json_t *v = json_object_get(lmd, keep[i]);
-            if (v)
-                json_object_set(md, keep[i], v);
-            else
-                json_object_del(md, keep[i]);
-        }
-        json_object_set(md, "resourceVersion", json_object_get(lmd, "resourceVersion"));
-    }
     const struct pmeta_type *schema = asrv_write_schema(res);
-    if (w->validation != ASRV_VALIDATE_IGNORE || !w->is_apply) {
-        json_t *unknown = asrv_write_unknown(obj, schema, w->validation != ASRV_VALIDATE_STRICT);
-        if (unknown && w->validation == ASRV_VALIDATE_STRICT) {
-            fail_unknown(w, unknown);
-            json_decref(unknown);
-            goto done;
-        }
-        if (unknown && w->validation == ASRV_VALIDATE_WARN)
-            warn_unknown(w, unknown);
-        json_decref(unknown);
-    }
-    if (!res->crd && !s->opts.no_defaulting)
+    if (live)
+        update_meta(md, live);
+    if ((!live && create_meta(w, md, key, name, now) < 0) || validate_fields(w, obj, schema) < 0)
+        goto done_name;
+    if (!res->crd && !w->srv->opts.no_defaulting)
         asrv_defaults_apply(obj);
-    bool is_crd = strcmp(res->group, "apiextensions.k8s.io") == 0 &&
-                  strcmp(res->resource, "customresourcedefinitions") == 0;
-    if (is_crd) {
+    if (is_crd_res(res)) {
         const json_t *conds =
             live ? json_object_get(json_object_get(live, "status"), "conditions") : NULL;
         const char *t0 = str_of(json_array_get(conds, 0), "lastTransitionTime");
         crd_defaults(obj, t0 ? t0 : now);
+        if (check_crd(w, name, obj) < 0)
+            goto done_name;
     }
     if (live && res->generation && spec_changed(live, obj)) {
         json_int_t g =
@@ -304,45 +362,22 @@ int asrv_write_commit(struct asrv_wctx *w, json_t *obj, const json_t *live, int 
         so.reset_status = strstr(res->subres, "status") != NULL;
         asrv_ssa_update(obj, live, &so);
     }
+    rc = 0;
     if (live && gojson_equal(obj, live)) {
+        /* PARITY: a write that changes nothing keeps the resourceVersion */
         asrv_status_json(w->r, 200, live);
-        rc = 0;
-        goto done;
-    }
-    if (is_crd) {
-        struct ks_err e = KS_ERR_INIT;
-        struct asrv_catalog probe;
-        asrv_catalog_init(&probe, NULL);
-        int bad = asrv_catalog_set_crd(&probe, name, obj, &e);
-        asrv_catalog_release(&probe);
-        if (bad < 0) {
-            asrv_status_invalid(w->r, res, name, "spec", "FieldValueRequired", e.msg);
-            goto done;
-        }
-    }
-    /* finalizers gone from an object being deleted: it goes now */
-    if (live && json_object_get(md, "deletionTimestamp") &&
-        json_array_size(json_object_get(md, "finalizers")) == 0) {
+    } else if (live && json_object_get(md, "deletionTimestamp") &&
+               json_array_size(json_object_get(md, "finalizers")) == 0) {
+        /* the last finalizer of an object being deleted is gone: it goes now */
         if (!w->dry_run)
-            asrv_write_delete(s, res, key, obj);
+            asrv_write_delete(w->srv, res, key, obj);
         asrv_status_json(w->r, 200, obj);
-        rc = 0;
-        goto done;
-    }
-    if (!w->dry_run) {
-        char rv[32];
-        snprintf(rv, sizeof(rv), "%lld", asrv_store_next_rv(&s->store));
-        json_object_set_new(md, "resourceVersion", json_string(rv));
-    }
-    asrv_status_json(w->r, ok_status, obj);
-    if (!w->dry_run) {
-        if (is_crd)
-            asrv_catalog_set_crd(&s->cat, name, obj, NULL);
-        asrv_watch_record(&s->events, live ? "MODIFIED" : "ADDED", key, obj, s->store.rv);
-        asrv_store_put_new(&s->store, key, obj);
+    } else {
+        store_obj(w, key, name, obj, live, ok_status);
         obj = NULL;
     }
-    rc = 0;
+done_name:
+    free(name);
 done:
     json_decref(obj);
     free(key);
