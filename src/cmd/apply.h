@@ -105,6 +105,7 @@ struct aobj {
     json_t *live;              /* the last live object read (owned) */
     json_t *result;            /* what the server returned, for -o json|yaml and diff */
     char *op;                  /* "created", "configured", "unchanged", ... */
+    char *uid;                 /* the applied object's uid (prune skips it) */
     struct cliopt_list errors; /* error lines for this object */
     struct cliopt_list warnings;
     bool done;
@@ -172,5 +173,16 @@ void apply_csa_start(struct aobj *a);
 
 /* The server-side apply of one object (--server-side). */
 void apply_ssa_start(struct aobj *a);
+
+/* Does obj's metadata.labels satisfy the label selector (NULL or "": everything)? */
+bool apply_selector_matches(const char *selector, const json_t *obj);
+
+/*
+ * --prune after a successful apply: list the allowlisted kinds in the visited
+ * namespaces by the selector and delete what carries the last-applied
+ * annotation but was not applied now, printing "<ref> pruned" lines to out.
+ * Errors: kubectl's text in *err (caller frees).
+ */
+int apply_prune(struct apply_session *s, FILE *out, char **err);
 
 #endif

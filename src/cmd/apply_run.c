@@ -45,6 +45,11 @@ void apply_obj_done(struct aobj *a)
     a->done = true;
     if (s->active)
         s->active--;
+    /* PARITY: MarkObjectVisited records the uid of what the server returned. */
+    const json_t *seen = a->result ? a->result : a->live;
+    const char *uid = json_string_value(json_object_get(json_object_get(seen, "metadata"), "uid"));
+    if (uid && !a->uid)
+        a->uid = ks_strdup(uid);
     if (!s->keep_results) {
         /* Nothing reads them again: 400 objects need not hold 400 live copies. */
         json_decref(a->live);

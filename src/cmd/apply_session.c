@@ -426,6 +426,7 @@ void apply_obj_release(struct aobj *a)
         free(a->owned_map[i]);
     free(a->patch_body);
     free(a->op);
+    free(a->uid);
     cliopt_list_free(&a->errors);
     cliopt_list_free(&a->warnings);
 }

@@ -42,10 +42,13 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"cascade", 0, CLIOPT_STRING, &o->cascade, "background", NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native --prune and -k; kubectl runs them for now. */
+        /* NEEDSWORK: native -k; kubectl runs it for now. */
         {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
-        {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"prune", 0, CLIOPT_BOOL, &o->prune, NULL, NULL, false},
+        {"selector", 'l', CLIOPT_STRING, &o->selector, NULL, NULL, false},
+        {"all", 0, CLIOPT_BOOL, &o->all, NULL, NULL, false},
+        {"prune-allowlist", 0, CLIOPT_STRINGS, &o->prune_allowlist, NULL, NULL, false},
         {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {NULL, 0, 0, NULL, NULL, NULL, false},
     };
@@ -83,6 +86,10 @@ static int resolve_flags(struct apply_opts *o)
     if (o->force_conflicts && !o->server_side)
         return KS_EDELEGATE;
     if (o->server_side && (o->force || o->dry == APPLY_DRY_CLIENT))
+        return KS_EDELEGATE;
+    if (o->prune && (o->force || o->server_side || (!o->all && !(o->selector && *o->selector))))
+        return KS_EDELEGATE;
+    if ((o->all && o->selector && *o->selector) || (o->prune_allowlist.n && !o->prune))
         return KS_EDELEGATE;
     if (o->cascade && strcmp(o->cascade, "background") != 0)
         return KS_EDELEGATE;
@@ -182,6 +189,25 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     s.limit = o->concurrency > 0        ? (size_t)o->concurrency
               : m.n <= APPLY_SERIAL_MAX ? 1
                                         : APPLY_DEFAULT_CONCURRENCY;
+    if (o->selector && *o->selector) {
+        /* PARITY: the builder's label selector filters the objects read from files. */
+        size_t kept = 0;
+        for (size_t i = 0; i < m.n; i++) {
+            if (apply_selector_matches(o->selector, m.objs[i].obj))
+                m.objs[kept++] = m.objs[i];
+            else {
+                json_decref(m.objs[i].obj);
+                free(m.objs[i].source);
+            }
+        }
+        m.n = kept;
+        s.n = kept;
+        if (kept == 0 && in_errs.n == 0) {
+            fprintf(stderr, "error: no objects passed to apply\n");
+            exit_code = 1;
+            goto done;
+        }
+    }
     for (size_t i = 0; i < m.n; i++) {
         struct aobj *a = &s.objs[i];
         a->index = i;
@@ -203,6 +229,14 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     if (nerr == 0 && o->output &&
         (strcmp(o->output, "json") == 0 || strcmp(o->output, "yaml") == 0))
         print_objects(&s);
+    if (nerr == 0 && o->prune) {
+        char *perr = NULL;
+        if (apply_prune(&s, stdout, &perr) != 0) {
+            fprintf(stderr, "error: %s\n", perr ? perr : "pruning failed");
+            exit_code = 1;
+        }
+        free(perr);
+    }
     for (size_t i = 0; i < in_errs.n; i++) {
         char *msg = strncmp(in_errs.v[i], "error: ", 7) ? ks_asprintf("error: %s", in_errs.v[i])
                                                         : ks_strdup(in_errs.v[i]);

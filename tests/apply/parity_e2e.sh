@@ -54,7 +54,8 @@ scenario() {
         done
         # the two servers differ only in clocks and uids
         sed -i -E 's#/tmp/(LIVE|MERGED)-[0-9]+#/tmp/\1-N#g; s#\t[0-9]{4}-[0-9-]+ [0-9:.]+ \+0000##;
-            s#(creationTimestamp|time): "?[0-9T:Z-]+"?#\1: T#; s#uid: [0-9a-f-]+#uid: U#' "$d/out"
+            s#(creationTimestamp|time): "?[0-9T:Z-]+"?#\1: T#; s#uid: [0-9a-f-]+#uid: U#;
+            s#^([IWE])[0-9]{4} [0-9:.]+ +[0-9]+ #\1 #' "$d/out"
         norm_log "$d/log" >"$d/requests"
     done
     local k=$work/$name/kubectl s=$work/$name/kubeshim
@@ -84,6 +85,13 @@ scenario diff-server-side \
 scenario dry-runs \
     "apply -f app-v1.yaml" "apply --dry-run=server -f app-v2.yaml" \
     "apply --server-side --dry-run=server -f app-v2.yaml"
+
+scenario prune-default-allowlist \
+    "apply -f app-v1.yaml" "apply --prune -l app=web -f app-cm-only.yaml"
+scenario prune-allowlist-dry-run \
+    "apply -f app-v1.yaml" \
+    "apply --prune -l app=web --prune-allowlist=apps/v1/Deployment --dry-run=server -f app-cm-only.yaml" \
+    "apply --prune --all --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service -f app-cm-only.yaml"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
