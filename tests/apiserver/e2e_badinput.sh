@@ -4,11 +4,12 @@
 # ends with a clean SIGTERM exit (so a sanitizer build also checks leaks).
 AS_BIN=$1
 AS_PY=${2:-python3}
+FX=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 command -v curl >/dev/null || { echo "SKIPPED: curl is not installed"; exit 77; }
 AS_DIR=$(mktemp -d /tmp/as-bad-XXXXXX)
-as_start "$AS_DIR/srv"
+as_start "$AS_DIR/srv" ${FX:+--fixtures "$FX/seed.yaml"}
 trap 'as_stop; rm -rf "$AS_DIR"' EXIT
 D=$AS_DIR
 U=http://127.0.0.1:$AS_PORT
@@ -67,4 +68,16 @@ printf 'POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nTransf
     curl -s --max-time 2 "telnet://127.0.0.1:$AS_PORT" -o "$D/raw2" 2>/dev/null
 check "chunked request body" True "$(grep -q '201 Created' "$D/raw2" && echo True || echo False)"
 check "still serving" 200 "$(code "$U/healthz")"
+if [ -n "$FX" ]; then
+    check "fixture configmap" 200 "$(code "$U/api/v1/namespaces/seeded/configmaps/settings")"
+    check "fixture data (YAML 1.1: \"on\" stays a string)" on "$(jget "$D/body" "d['data']['mode']")"
+    check "fixture CRD serves its kind" 200 "$(code "$U/apis/example.com/v1/gizmos/gz")"
+    check "fixture custom resource" 3 "$(jget "$D/body" "d['spec']['size']")"
+fi
+check_rc "bad fixtures refuse to start" 1 "$AS_BIN" --port 0 --fixtures /nonexistent
+check_contains "bad fixtures message" 'kubeshim-apiserver: --fixtures "/nonexistent": cannot open' "$D/last.err"
+check_rc "unknown option" 2 "$AS_BIN" --bogus
+check_contains "unknown option message" 'unknown option "--bogus" (see --help)' "$D/last.err"
+check_rc "--help" 0 "$AS_BIN" --help
+check_contains "--help text" "--kubeconfig-out FILE" "$D/last.out"
 as_done

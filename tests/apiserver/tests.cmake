@@ -26,7 +26,7 @@ if(TARGET kubeshim-apiserver)
                      ${KS_KUBECTL_DIR} "${KS_PYTHON3}")
     add_test(NAME apiserver.e2e.badinput
              COMMAND bash ${KS_AS_DIR}/e2e_badinput.sh $<TARGET_FILE:kubeshim-apiserver>
-                     "${KS_PYTHON3}")
+                     "${KS_PYTHON3}" ${KS_AS_FIXTURES})
     set_tests_properties(apiserver.e2e.faults apiserver.e2e.tls apiserver.e2e.badinput
                          PROPERTIES LABELS e2e
                          SKIP_RETURN_CODE 77 TIMEOUT 120)
