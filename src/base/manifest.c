@@ -137,6 +137,98 @@ static int validate_doc(struct loader *ld, const json_t *v, int line, struct ks_
     return rc;
 }
 
+/* Go's "json: cannot unmarshal X into Go struct field S.F of type T". */
+static int type_error(struct loader *ld, int line, const json_t *v, const char *field,
+                      const char *type, struct ks_err *e)
+{
+    struct strbuf num = STRBUF_INIT;
+    struct ks_err we = KS_ERR_INIT;
+    if (json_is_number(v) && strcmp(type, "int64") == 0) {
+        strbuf_adds(&num, " ");
+        gojson_write(&num, v, &we);
+    }
+    int rc =
+        ks_fail(e, KS_EINPUT,
+                "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal %s%s "
+                "into Go struct field %s of type %s",
+                ld->source, ld->doc, line, go_json_type(v), num.len ? num.buf : "", field, type);
+    strbuf_release(&num);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * PARITY: cli-runtime's metadataValidatingDecoder: the document must also
+ * decode into TypeMeta + ObjectMeta (fields in the JSON text's order, which
+ * for YAML is sorted; the first error wins).
+ * NEEDSWORK: timestamps are not parsed, ownerReferences and managedFields
+ * only checked for being lists.
+ */
+static int check_meta(struct loader *ld, const json_t *v, int line, struct ks_err *e)
+{
+    const json_t *api = json_object_get(v, "apiVersion");
+    if (api && !json_is_null(api) && !json_is_string(api))
+        return type_error(ld, line, api, "metadataOnlyObject.apiVersion", "string", e);
+    const json_t *md = json_object_get(v, "metadata");
+    if (!md || json_is_null(md))
+        return 0;
+    if (!json_is_object(md))
+        return type_error(ld, line, md, "metadataOnlyObject.metadata", "v1.ObjectMeta", e);
+    size_t n = json_object_size(md), i = 0;
+    const char **keys = ks_malloc((n + 1) * sizeof(*keys));
+    const char *k;
+    json_t *f;
+    json_object_foreach((json_t *)md, k, f) keys[i++] = k;
+    qsort(keys, n, sizeof(*keys), cmp_str);
+    static const char *strs[] = {
+        "name", "generateName",    "namespace",         "selfLink",
+        "uid",  "resourceVersion", "creationTimestamp", "deletionTimestamp"};
+    int rc = 0;
+    char field[128];
+    for (i = 0; i < n && !rc; i++) {
+        k = keys[i];
+        f = json_object_get(md, k);
+        snprintf(field, sizeof(field), "ObjectMeta.metadata.%.60s", k);
+        if (json_is_null(f))
+            continue;
+        for (size_t s = 0; s < KS_ARRAY_SIZE(strs) && !rc; s++)
+            if (strcmp(k, strs[s]) == 0 && !json_is_string(f))
+                rc = type_error(ld, line, f, field, "string", e);
+        if (rc)
+            break;
+        if (!strcmp(k, "generation") || !strcmp(k, "deletionGracePeriodSeconds")) {
+            if (!json_is_integer(f))
+                rc = type_error(ld, line, f, field, "int64", e);
+        } else if (!strcmp(k, "labels") || !strcmp(k, "annotations") || !strcmp(k, "finalizers")) {
+            bool map = k[0] != 'f';
+            if (map ? !json_is_object(f) : !json_is_array(f)) {
+                rc = type_error(ld, line, f, field, map ? "map[string]string" : "[]string", e);
+                break;
+            }
+            const char *mk;
+            json_t *m;
+            size_t ai;
+            if (map) {
+                json_object_foreach(f, mk, m) if (!rc && !json_is_null(m) && !json_is_string(m))
+                    rc = type_error(ld, line, m, field, "string", e);
+            } else {
+                json_array_foreach(f, ai, m) if (!rc && !json_is_null(m) && !json_is_string(m)) rc =
+                    type_error(ld, line, m, field, "string", e);
+            }
+        } else if (!strcmp(k, "ownerReferences") || !strcmp(k, "managedFields")) {
+            if (!json_is_array(f))
+                rc = type_error(ld, line, f, field,
+                                k[0] == 'o' ? "[]v1.OwnerReference" : "[]v1.ManagedFieldsEntry", e);
+        }
+    }
+    free(keys);
+    return rc;
+}
+
 /* One decoded document: an object, or a list of objects. Steals v. */
 static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
 {
@@ -180,6 +272,8 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
                      dump && strlen(dump) > 120 ? "..." : "");
         goto done;
     }
+    if ((rc = check_meta(ld, v, line, e)))
+        goto done;
     if (!items) {
         push(ld->m, v, ld->source, ld->doc, 0, line);
         v = NULL;
@@ -401,6 +495,68 @@ static int load_yaml(struct loader *ld, const char *buf, size_t len, size_t pos,
     return 0;
 }
 
+/*
+ * The length of the valid UTF-8 sequence at p, or 0; *sub gets the length of
+ * its longest valid prefix (Unicode's "maximal subpart", at least 1).
+ */
+static size_t utf8_seq_len(const unsigned char *p, size_t n, size_t *sub)
+{
+    unsigned char c = p[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xbf;
+    *sub = 1;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    for (size_t k = 1; k < need; k++) {
+        if (k >= n || p[k] < (k == 1 ? lo : 0x80) || p[k] > (k == 1 ? hi : 0xbf))
+            return 0;
+        *sub = k + 1;
+    }
+    return need;
+}
+
+/*
+ * PARITY: x/text's UTF-8 decoder, as kubectl reads files: each maximal
+ * subpart of an ill-formed sequence becomes one U+FFFD ("\xe2\x82" one,
+ * "\xed\xa0\x80" three).
+ */
+static char *fix_utf8(const char *buf, size_t len, size_t *outlen)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)buf;
+    size_t k = 0, run = 0;
+    while (k < len) {
+        size_t sub, n = utf8_seq_len(p + k, len - k, &sub);
+        if (n) {
+            k += n;
+            continue;
+        }
+        strbuf_add(&sb, buf + run, k - run);
+        strbuf_adds(&sb, "\xef\xbf\xbd");
+        k += sub;
+        run = k;
+    }
+    strbuf_add(&sb, buf + run, len - run);
+    return strbuf_detach(&sb, outlen);
+}
+
+static bool utf8_ok(const char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)buf;
+    for (size_t k = 0, sub, n; k < len; k += n)
+        if (!(n = utf8_seq_len(p + k, len - k, &sub)))
+            return false;
+    return true;
+}
+
 /* UTF-16 (after its BOM) as UTF-8; unpaired surrogates become U+FFFD. */
 static char *utf16_to_utf8(const unsigned char *p, size_t len, bool be, size_t *outlen)
 {
@@ -468,11 +624,11 @@ int manifest_load_opts(struct manifest *m, const char *buf, size_t len, const ch
     if (len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe)))
         text = utf16_to_utf8(u + 2, len - 2, u[0] == 0xfe, &tlen);
     else if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
-        text = gojson_fix_utf8(buf + 3, len - 3, &tlen);
-    else if (gojson_utf8_valid(buf, len))
+        text = fix_utf8(buf + 3, len - 3, &tlen);
+    else if (utf8_ok(buf, len))
         text = NULL; /* valid: read in place */
     else
-        text = gojson_fix_utf8(buf, len, &tlen);
+        text = fix_utf8(buf, len, &tlen);
     const char *t = text ? text : buf;
     if (!text)
         tlen = len;

@@ -32,11 +32,11 @@ def main():
     bad = 0
     for f in files:
         k = subprocess.run([kubectl, 'patch', '--local', '-f', f, '--type', 'merge', '-p', '{}',
-                            '-o', 'json'], capture_output=True, text=True, cwd=None)
+                            '-o', 'json'], capture_output=True, text=True, errors='replace')
         kv, _ = values(k.stdout)
         if kv and kv[0].get('kind') == 'List' and 'items' in kv[0] and len(kv) == 1:
             kv = kv[0]['items']
-        m = subprocess.run([tool, 'load', f], capture_output=True, text=True)
+        m = subprocess.run([tool, 'load', f], capture_output=True, text=True, errors='replace')
         mv = [json.loads(l) for l in m.stdout.splitlines() if not l.startswith('error: ')]
         merr = [l for l in m.stdout.splitlines() if l.startswith('error: ')]
         ok = same(kv, mv) and (bool(merr) == bool(k.returncode))
