@@ -9,7 +9,7 @@
 
 #include "base/gojson.h"
 #include "base/strbuf.h"
-#include "patch/patch_smp_list.h"
+#include "patch/patch_smp_order.h"
 #include "patch/patch_smp_util.h"
 
 #include <stdlib.h>
@@ -200,7 +200,7 @@ int merge_smp_list_diff(json_t **add, json_t **del, json_t **order, const json_t
         dels = json_array();
         if ((rc = diff_maps(patch, dels, original, modified, schema, merge_key, o, e)) < 0)
             goto done;
-        rc = patch_smp_list_sort(&sorted, patch, modified, merge_key, kind, e);
+        rc = patch_smp_order_sort(&sorted, patch, modified, merge_key, kind, e);
         if (rc < 0 || (rc = order_same(&same, original, modified, merge_key, e)) < 0)
             goto done;
         json_array_extend(sorted, dels);
@@ -220,7 +220,7 @@ int merge_smp_list_diff(json_t **add, json_t **del, json_t **order, const json_t
     } else {
         bool equal;
         diff_scalars(patch, &dels, &equal, original, modified, o);
-        if ((rc = patch_smp_list_sort(&sorted, patch, modified, merge_key, kind, e)) < 0)
+        if ((rc = patch_smp_order_sort(&sorted, patch, modified, merge_key, kind, e)) < 0)
             goto done;
         if (o->set_order &&
             ((!o->ignore_deletions && json_array_size(dels)) || (!o->ignore_changes && !equal)))

@@ -10,6 +10,7 @@
 #include "base/gojson.h"
 #include "base/strbuf.h"
 #include "patch/patch_smp_list.h"
+#include "patch/patch_smp_order.h"
 #include "patch/patch_smp_util.h"
 
 #include <stdlib.h>
@@ -294,7 +295,7 @@ static int set_element_order(json_t *res, json_t *p, const char *key,
     }
     if ((rc = pmeta_lookup(&m, schema, f, e)) < 0)
         goto done;
-    if ((rc = patch_smp_list_check_order(pl, order, m.merge_key, e)) < 0)
+    if ((rc = patch_smp_order_check(pl, order, m.merge_key, e)) < 0)
         goto done;
     if (tl && !pl) {
         merged = json_incref(tl);
@@ -312,7 +313,7 @@ static int set_element_order(json_t *res, json_t *p, const char *key,
     } else {
         goto done;
     }
-    rc = patch_smp_list_reorder(&both, merged, order, tl, pl, alias ? alias : tl, m.merge_key, e);
+    rc = patch_smp_order_reorder(&both, merged, order, tl, pl, alias ? alias : tl, m.merge_key, e);
     if (rc < 0)
         goto done;
     json_object_set_new(res, f, both);

@@ -7,6 +7,7 @@ set(KS_SMP_SRCS
     ${CMAKE_SOURCE_DIR}/src/patch/pmeta.c
     ${CMAKE_SOURCE_DIR}/src/patch/patch_smp.c
     ${CMAKE_SOURCE_DIR}/src/patch/patch_smp_list.c
+    ${CMAKE_SOURCE_DIR}/src/patch/patch_smp_order.c
     ${CMAKE_SOURCE_DIR}/src/patch/patch_smp_util.c
     ${CMAKE_SOURCE_DIR}/src/merge/merge_smp.c
     ${CMAKE_SOURCE_DIR}/src/merge/merge_smp_list.c
