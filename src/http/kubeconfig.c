@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 static int kubeconfig_read_file(struct strbuf *out, const char *path, struct ks_err *e)
@@ -473,6 +474,11 @@ int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const str
             f->username && *f->username ? f->username : kubeconfig_str(user, "username"));
         out->password = kubeconfig_dup(
             f->password && *f->password ? f->password : kubeconfig_str(user, "password"));
+        /* PARITY: clientcmd canIdentifyUser(); prompting is kubectl's fallbackReader */
+        out->prompt_basic = !out->token && !out->token_file && !out->username && !out->password &&
+                            !out->cert_file && !out->cert_data &&
+                            !json_is_object(json_object_get(user, "exec")) &&
+                            !json_is_object(json_object_get(user, "auth-provider"));
         json_t *ex = json_object_get(user, "exec");
         if (json_is_object(ex) && !out->token) {
             out->exec = json_deep_copy(ex);
@@ -602,6 +608,62 @@ int kubeconfig_minify(json_t **out, const struct kubeconfig *kc, const struct kf
     json_array_append_new(json_object_get(res, "contexts"),
                           kubeconfig_named(ctx_name, "context", kubeconfig_ordered(ctx, tkeys, 4)));
     *out = res;
+    return 0;
+}
+
+static char *kubeconfig_read_line(FILE *in)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int ch;
+    bool any = false;
+    while ((ch = fgetc(in)) != EOF) {
+        any = true;
+        if (ch == '\n')
+            break;
+        strbuf_addch(&sb, (char)ch);
+    }
+    if (!any) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    strbuf_add(&sb, "", 0);
+    char *line = strbuf_detach(&sb, NULL);
+    size_t n = strlen(line);
+    if (n && line[n - 1] == '\r')
+        line[n - 1] = '\0';
+    return line;
+}
+
+int kubeconfig_prompt_basic(struct kconn *conn, FILE *in, FILE *out, struct ks_err *e)
+{
+    fputs("Please enter Username: ", out);
+    fflush(out);
+    char *user = kubeconfig_read_line(in);
+    if (!user)
+        return ks_fail(e, KS_EINPUT, "EOF");
+    fputs("Please enter Password: ", out);
+    fflush(out);
+    if (!isatty(fileno(in))) {
+        free(user);
+        return ks_fail(e, KS_EINPUT, "error reading input for Password");
+    }
+    struct termios old, quiet;
+    tcgetattr(fileno(in), &old);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(fileno(in), TCSANOW, &quiet);
+    char *pass = kubeconfig_read_line(in);
+    tcsetattr(fileno(in), TCSANOW, &old);
+    fputc('\n', out);
+    if (!pass) {
+        free(user);
+        return ks_fail(e, KS_EINPUT, "error reading input for Password");
+    }
+    free(conn->username);
+    free(conn->password);
+    conn->username = user;
+    conn->password = pass;
+    conn->prompt_basic = false;
     return 0;
 }
 

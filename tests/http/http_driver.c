@@ -206,6 +206,12 @@ int main(int argc, char **argv)
         rc = fail(&e);
         goto done;
     }
+    if (conn.prompt_basic && strcmp(cmd, "conn") != 0 && strcmp(cmd, "probe") != 0 &&
+        kubeconfig_prompt_basic(&conn, stdin, stdout, &e) < 0) {
+        fflush(stdout);
+        rc = fail(&e);
+        goto done;
+    }
     if (strcmp(cmd, "conn") == 0) {
         json_t *j = conn_json(&conn);
         char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);

@@ -314,6 +314,15 @@ def tls_section():
     p = drv("get", target, "--kubeconfig", kc, "--context", "badtok", "--token", TOKEN)
     check(p.stdout.startswith("200 "), "--token overrides the user's token", p.stdout)
     srv.stop()
+    # an https user with no credential at all: kubectl prompts for basic auth on stdin
+    kc3 = kubeconfig("nocred.json", [("c", cl_data)], [("u", {})],
+                     [("x", {"cluster": "c", "user": "u"})], current="x")
+    for stdin in ("", "bob\n"):
+        k = run([KUBECTL, "get", "configmaps", "--kubeconfig", kc3], stdin=stdin)
+        p = run([DRIVER, "listcm", "--kubeconfig", kc3], stdin=stdin)
+        check(k.returncode == p.returncode == 1 and (k.stdout, k.stderr) == (p.stdout, p.stderr),
+              f"no credential, stdin {stdin!r}: kubectl's prompts and error",
+              f"kubectl={k.stdout!r} {k.stderr!r} ours={p.stdout!r} {p.stderr!r}")
     # insecure together with a CA: kubectl refuses the configuration
     kc2 = kubeconfig("insec-ca.json", [("c", dict(cl_data, **{"insecure-skip-tls-verify": True}))],
                      [("u", {"token": TOKEN})], [("x", {"cluster": "c", "user": "u"})], current="x")
@@ -498,8 +507,8 @@ def hang_section():
     srv.stop()
     srv = Fake("hang-accept", "--hang", "accept")
     kc = kubeconfig("hang2.json", [("c", {"server": f"https://127.0.0.1:{srv.port}",
-                                          "insecure-skip-tls-verify": True})], [],
-                    [("x", {"cluster": "c"})], current="x")
+                                          "insecure-skip-tls-verify": True})],
+                    [("u", {"token": TOKEN})], [("x", {"cluster": "c", "user": "u"})], current="x")
     p = drv("get", "/version", "--kubeconfig", kc, "--request-timeout=1s", v9=False)
     check(p.returncode == 1 and p.elapsed < 2.5, "hang during the TLS handshake: gives up in time",
           f"elapsed={p.elapsed:.2f} {p.stdout}")
@@ -835,8 +844,9 @@ def h2_section():
             except OSError:
                 time.sleep(0.05)
         kc = kubeconfig("h2.json", [("c", {"server": f"https://127.0.0.1:{port}",
-                                           "certificate-authority-data": b64file("ca.crt")})], [],
-                        [("x", {"cluster": "c"})], current="x")
+                                           "certificate-authority-data": b64file("ca.crt")})],
+                        [("u", {"token": TOKEN})], [("x", {"cluster": "c", "user": "u"})],
+                        current="x")
         p = drv("many", "300", "/version", "--kubeconfig", kc, v9=False)
         time.sleep(0.2)
         with open(path("nghttpd.log"), errors="replace") as f:
