@@ -168,7 +168,10 @@ void asrv_patch_handle(struct asrv *s, const struct asrv_req *q, struct asrv_res
         free(m);
         goto done;
     }
-    base = scale ? asrv_rest_scale_of(live) : asrv_rest_view(live, res);
+    /* a private copy: the stored object must not change whatever the patch engine does */
+    json_t *view = scale ? asrv_rest_scale_of(live) : asrv_rest_view(live, res);
+    base = json_deep_copy(view);
+    json_decref(view);
     if (is_json)
         rc = patch_jsonpatch_apply(&out, base, patch, &e);
     else if (is_merge || is_apply)
