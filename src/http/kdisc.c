@@ -352,6 +352,13 @@ static char *kdisc_timeout(const struct kdisc *d)
     return ms > 0 ? kclient_go_duration(ms) : ks_strdup("32s");
 }
 
+/* PARITY: client-go's discovery client has a 32 s timeout of its own when none is set. */
+static long kdisc_client_timeout(const struct kdisc *d)
+{
+    long ms = kclient_conn_get(d->c)->timeout_ms;
+    return ms > 0 ? ms : 32000;
+}
+
 /* Legacy: /api gives APIVersions, /apis APIGroupList; then every group-version's list. */
 static int kdisc_legacy(struct kdisc *d, const json_t *api, const json_t *apis, struct ks_err *e)
 {
@@ -383,7 +390,8 @@ static int kdisc_legacy(struct kdisc *d, const json_t *api, const json_t *apis, 
             char *t = kdisc_timeout(d);
             char *path = ks_asprintf("/%s/%s?timeout=%s", strchr(gv, '/') ? "apis" : "api", gv, t);
             free(t);
-            struct kclient_req req = {.method = "GET", .path = path};
+            struct kclient_req req = {
+                .method = "GET", .path = path, .timeout_ms = kdisc_client_timeout(d)};
             fs[n].gv = ks_strdup(gv);
             kclient_submit(d->c, &req, kdisc_fetch_done, &fs[n], NULL);
             d->requests++;
@@ -412,8 +420,10 @@ static int kdisc_fetch(struct kdisc *d, struct ks_err *e)
     memset(f, 0, sizeof(f));
     char *t = kdisc_timeout(d);
     char *p1 = ks_asprintf("/api?timeout=%s", t), *p2 = ks_asprintf("/apis?timeout=%s", t);
-    struct kclient_req r1 = {.method = "GET", .path = p1, .accept = KDISC_ACCEPT};
-    struct kclient_req r2 = {.method = "GET", .path = p2, .accept = KDISC_ACCEPT};
+    struct kclient_req r1 = {
+        .method = "GET", .path = p1, .accept = KDISC_ACCEPT, .timeout_ms = kdisc_client_timeout(d)};
+    struct kclient_req r2 = {
+        .method = "GET", .path = p2, .accept = KDISC_ACCEPT, .timeout_ms = kdisc_client_timeout(d)};
     kclient_submit(d->c, &r1, kdisc_fetch_done, &f[0], NULL);
     kclient_submit(d->c, &r2, kdisc_fetch_done, &f[1], NULL);
     free(t);

@@ -64,7 +64,12 @@ char *kopenapi_gv_key(const char *api_version)
 static int kopenapi_get_json(json_t **out, struct kopenapi *o, const char *path, const char *what,
                              struct ks_err *e)
 {
-    struct kclient_req req = {.method = "GET", .path = path, .accept = "application/json"};
+    /* PARITY: OpenAPI goes through the discovery client, with its 32 s default timeout */
+    long t = kclient_conn_get(o->c)->timeout_ms;
+    struct kclient_req req = {.method = "GET",
+                              .path = path,
+                              .accept = "application/json",
+                              .timeout_ms = t > 0 ? t : 32000};
     struct kclient_resp resp;
     int rc;
     *out = NULL;
