@@ -24,6 +24,8 @@ const char *bins_source_name(enum bins_source s)
         return "beside invoked path";
     case BINS_REAL:
         return "beside real executable";
+    case BINS_PATH_KUBECTL:
+        return "beside the kubectl on PATH";
     case BINS_CACHE:
         return "download cache";
     case BINS_KUBERLR_HOME:
@@ -151,6 +153,29 @@ static char *invoked_dir(const char *argv0)
     return found;
 }
 
+/*
+ * Google's Cloud SDK installs kubectl.<M>.<m> beside its own dispatcher; when
+ * kubeshim is not that kubectl, the first other kubectl on PATH lends the
+ * directory of its real path (so a gcloud machine works with no set-up).
+ */
+static char *path_kubectl_dir(const char *path, const char *self)
+{
+    char *found = NULL;
+    if (!path)
+        return NULL;
+    char *copy = ks_strdup(path);
+    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
+         dir = strtok_r(NULL, ":", &save)) {
+        char *cand = ks_asprintf("%s/kubectl", *dir ? dir : ".");
+        char real[PATH_MAX];
+        if (access(cand, X_OK) == 0 && realpath(cand, real) && (!self || strcmp(real, self) != 0))
+            found = dir_of(real);
+        free(cand);
+    }
+    free(copy);
+    return found;
+}
+
 void bins_find(struct bins_list *out, const struct bins_opts *o)
 {
     struct scan s = {out, 0, NULL, o->self};
@@ -164,6 +189,10 @@ void bins_find(struct bins_list *out, const struct bins_opts *o)
         scan_dir(&s, real, BINS_REAL);
         free(real);
     }
+    char *pk = o->path ? path_kubectl_dir(o->path, o->self) : NULL;
+    if (pk)
+        scan_dir(&s, pk, BINS_PATH_KUBECTL);
+    free(pk);
     if (o->cache_dir) {
         char *d = ks_asprintf("%s/bin", o->cache_dir);
         scan_dir(&s, d, BINS_CACHE);

@@ -12,6 +12,7 @@
 enum bins_source {
     BINS_INVOKED,      /* kubectl.1.30 beside the invoked path (argv[0]) */
     BINS_REAL,         /* beside the real executable (symlinks resolved) */
+    BINS_PATH_KUBECTL, /* beside the real path of the first other kubectl on PATH (Google's SDK) */
     BINS_CACHE,        /* kubeshim's download cache (<cache_dir>/bin) */
     BINS_KUBERLR_HOME, /* ~/.kuberlr/<os>-<arch>/ */
     BINS_SYSTEM,       /* kuberlr's SystemPath (default /usr/bin) */
@@ -35,6 +36,7 @@ struct bins_opts {
     const char *cache_dir;   /* kubeshim's cache directory */
     const char *home;        /* for ~/.kuberlr */
     const char *system_path; /* kuberlr's SystemPath */
+    const char *path;        /* $PATH, searched for another kubectl; NULL: not searched */
 };
 
 /*
@@ -46,7 +48,8 @@ void bins_find(struct bins_list *out, const struct bins_opts *o);
 
 void bins_release(struct bins_list *l);
 
-/* "beside invoked path", "beside real executable", "download cache", "kuberlr", "system path". */
+/* "beside invoked path", "beside real executable", "beside the kubectl on PATH",
+ * "download cache", "kuberlr", "system path". */
 const char *bins_source_name(enum bins_source s);
 
 /* The Go os-arch pair of this machine, e.g. "linux-amd64". */

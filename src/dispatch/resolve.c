@@ -381,7 +381,8 @@ int resolve_run(struct resolve *r, int argc, char **argv, const struct resolve_o
         bprintf(r->reason, sizeof(r->reason), "forced by KUBESHIM_KUBECTL");
         return 0;
     }
-    struct bins_opts bo = {argv[0], r->self, r->set.cache_dir, r->set.home, r->set.system_path};
+    struct bins_opts bo = {
+        argv[0], r->self, r->set.cache_dir, r->set.home, r->set.system_path, getenv("PATH")};
     bins_find(&r->bins, &bo);
 
     const char *local = argv_local_reason(argc, argv);

@@ -354,7 +354,7 @@ static void test_bins_policy(void)
     mkdir(dirc, 0755); /* a directory: never a candidate */
 
     struct bins_list l;
-    struct bins_opts o = {argv0, NULL, cache, home, sys};
+    struct bins_opts o = {argv0, NULL, cache, home, sys, NULL};
     bins_find(&l, &o);
     KT_CHECK_INT(l.n, 5);
     char b[32];
@@ -384,7 +384,7 @@ static void test_bins_policy(void)
 
     /* Self is never a candidate, however it is named. */
     char *selfp = ks_asprintf("%s/kubectl.1.33", inv);
-    struct bins_opts o2 = {argv0, selfp, NULL, NULL, NULL};
+    struct bins_opts o2 = {argv0, selfp, NULL, NULL, NULL, NULL};
     bins_find(&l, &o2);
     KT_CHECK_INT(l.n, 2);
     bins_release(&l);
