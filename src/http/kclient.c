@@ -405,7 +405,14 @@ static void kclient_transport_error(struct kclient_call *call, CURLcode cc)
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
-        why = "EOF";
+        /* the server refused our (missing) client certificate during the handshake */
+        if (strstr(call->errbuf, "alert certificate required"))
+            why = "remote error: tls: certificate required";
+        else if (strstr(call->errbuf, "alert bad certificate") ||
+                 strstr(call->errbuf, "alert unknown ca"))
+            why = "remote error: tls: bad certificate";
+        else
+            why = "EOF";
         break;
     default:
         why = call->errbuf[0] ? call->errbuf : curl_easy_strerror(cc);
