@@ -10,6 +10,7 @@
  *   map APIVERSION KIND, mapres NAME   REST mapping; prints the discovery request count
  *   openapi GVKEY      fetch one OpenAPI v3 document; prints its top-level keys
  *   many N PATH        N concurrent GETs of PATH; prints the count of 200s
+ *   delay MS PATH      one GET delayed by MS and one at once; prints the completion order
  * Errors print as kubectl prints them and exit 1.
  */
 #include "base/ks.h"
@@ -125,6 +126,21 @@ static void get_done(struct kclient *c, const struct kclient_resp *r, void *arg)
     struct getarg *g = arg;
     (void)c;
     print_resp(g->path, r, g->bodies);
+}
+
+struct delayed {
+    const char *name;
+    struct timespec *t0;
+};
+
+static void delay_done(struct kclient *c, const struct kclient_resp *r, void *arg)
+{
+    struct delayed *d = arg;
+    struct timespec t1;
+    (void)c;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - d->t0->tv_sec) * 1000 + (t1.tv_nsec - d->t0->tv_nsec) / 1000000;
+    printf("%s status=%ld after_ms=%ld\n", d->name, r->status, ms);
 }
 
 static json_t *conn_json(const struct kconn *k)
@@ -313,6 +329,15 @@ int main(int argc, char **argv)
         }
         printf("requests=%lu\n", kclient_request_count(c));
         kopenapi_free(o);
+    } else if (strcmp(cmd, "delay") == 0 && n >= 3) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        struct delayed late = {"delayed", &t0}, now = {"immediate", &t0};
+        struct kclient_req rl = {.method = "GET", .path = pos[2], .delay_ms = atol(pos[1])};
+        struct kclient_req rn = {.method = "GET", .path = pos[2]};
+        kclient_submit(c, &rl, delay_done, &late, NULL);
+        kclient_submit(c, &rn, delay_done, &now, NULL);
+        rc = kclient_run(c, &e) < 0 ? fail(&e) : 0;
     } else if (strcmp(cmd, "many") == 0 && n >= 3) {
         struct many m = {0, 0};
         int count = atoi(pos[1]);

@@ -782,6 +782,12 @@ def rest_section():
         text = o.stdout.split("\n", 1)[1].strip() if "\n" in o.stdout else ""
         check(k.returncode == 1 and text == k.stderr.strip(), f"Status text for {name} as kubectl's",
               f"kubectl={k.stderr!r} ours={text!r}")
+    # a delayed request (kubectl's 1 s conflict back-off) does not hold up the others
+    p = drv("delay", "400", "/version", "--kubeconfig", kc, v9=False)
+    lines = p.stdout.splitlines()
+    late = [int(l.split("after_ms=")[1]) for l in lines if l.startswith("delayed status=200")]
+    check(len(lines) == 2 and lines[0].startswith("immediate status=200") and late and late[0] >= 400,
+          "delay_ms: the delayed request starts after its delay, the other at once", p.stdout)
     # -v=6: the one "Response" line kubectl prints per request
     import re
     norm = re.compile(r'^I\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ round_trippers\.go:\d+\] (.*) milliseconds=\d+$')
