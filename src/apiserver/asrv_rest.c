@@ -172,6 +172,22 @@ json_t *asrv_rest_scale_of(const json_t *obj)
     return scale;
 }
 
+/*
+ * PARITY: the items of a built-in kind's list carry no apiVersion and kind (their
+ * TypeMeta is empty); custom resources' items (unstructured) keep theirs.
+ */
+static void strip_item_types(json_t *items, const struct asrv_res *res)
+{
+    if (res->crd)
+        return;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *it = json_copy(json_array_get(items, i));
+        json_object_del(it, "apiVersion");
+        json_object_del(it, "kind");
+        json_array_set_new(items, i, it);
+    }
+}
+
 /* Prepare a watch: the net layer streams it once the lock is released. Steals sel and prefix. */
 static void start_watch(struct asrv *s, const struct asrv_req *q, struct asrv_resp *r,
                         const struct asrv_res *res, struct asrv_select *sel, char *prefix,
@@ -240,6 +256,7 @@ static void do_list(struct asrv *s, const struct asrv_req *q, struct asrv_resp *
         free(gv);
         goto done;
     }
+    strip_item_types(items, res);
     json_t *list = json_pack("{s:s,s:s,s:{s:s},s:o}", "kind", res->list_kind, "apiVersion", gv,
                              "metadata", "resourceVersion", rv, "items", items);
     asrv_status_json(r, 200, list);
@@ -453,6 +470,7 @@ static void do_delete_collection(struct asrv *s, const struct asrv_req *q, struc
         }
     }
     char *gv = asrv_catalog_gv(res);
+    strip_item_types(items, res);
     json_t *list = json_pack("{s:s,s:s,s:{},s:o}", "kind", res->list_kind, "apiVersion", gv,
                              "metadata", "items", items);
     asrv_status_json(r, 200, list);
