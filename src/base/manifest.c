@@ -230,6 +230,15 @@ static int check_meta(struct loader *ld, const json_t *v, int line, struct ks_er
 }
 
 /* One decoded document: an object, or a list of objects. Steals v. */
+/* Remember the error of a document kubectl skips, and go on. */
+static void skip(struct loader *ld, struct ks_err *e)
+{
+    struct manifest *m = ld->m;
+    m->errs = ks_realloc(m->errs, (m->nerrs + 1) * sizeof(*m->errs));
+    m->errs[m->nerrs++] = ks_strdup(e->msg);
+    ks_err_clear(e);
+}
+
 static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
 {
     int rc = 0;
@@ -237,7 +246,11 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
     if (json_is_null(v))
         goto done;
     if (ld->validate && (rc = validate_doc(ld, v, line, e)))
-        goto done;
+        goto done; /* PARITY: a validation error stops the stream */
+    /*
+     * PARITY: StreamVisitor hands a decoding error to a ContinueOnError
+     * builder, which records it and reads on: such a document is skipped.
+     */
     if (!json_is_object(v)) {
         rc = ks_fail(e, KS_EINPUT,
                      "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal %s "
@@ -298,18 +311,23 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
                                                             : NULL;
         if (miss) {
             json_decref(it);
-            rc = ks_fail(e, KS_EINPUT,
-                         "%s: document %d, line %d, item %zu: unable to get type info from the "
-                         "object \"*unstructured.Unstructured\": Object '%s' is missing in "
-                         "'object has no %s'",
-                         ld->source, ld->doc, line, i + 1, miss,
-                         miss[0] == 'K' ? "kind field " : "apiVersion field");
-            goto done;
+            ks_fail(e, KS_EINPUT,
+                    "%s: document %d, line %d, item %zu: unable to get type info from the "
+                    "object \"*unstructured.Unstructured\": Object '%s' is missing in "
+                    "'object has no %s'",
+                    ld->source, ld->doc, line, i + 1, miss,
+                    miss[0] == 'K' ? "kind field " : "apiVersion field");
+            skip(ld, e);
+            continue; /* the list's other items are still applied */
         }
         /* NEEDSWORK: an item's own line; items carry the document's */
         push(ld->m, it, ld->source, ld->doc, (int)i + 1, line);
     }
 done:
+    if (rc && !(ld->validate && strncmp(e->msg, "error validating", 16) == 0)) {
+        skip(ld, e);
+        rc = 0;
+    }
     free(dump);
     json_decref(v);
     return rc;
@@ -608,6 +626,7 @@ int manifest_load_opts(struct manifest *m, const char *buf, size_t len, const ch
                        const struct manifest_opts *o, struct ks_err *e)
 {
     const struct yamlin_limits *lim = o ? o->lim : NULL;
+    size_t nerrs0 = m->nerrs;
     struct loader ld = {m, source, lim, o && o->validate, 0, KS_ERR_INIT, 0, 0, 0, 0};
     size_t max = lim && lim->max_bytes ? lim->max_bytes : (size_t)64 << 20;
     if (len > max)
@@ -646,6 +665,8 @@ int manifest_load_opts(struct manifest *m, const char *buf, size_t len, const ch
     rc = load_yaml(&ld, t, tlen, pos, e);
 done:
     free(text);
+    if (!rc && m->nerrs > nerrs0)
+        rc = ks_fail(e, KS_EINPUT, "%s", m->errs[nerrs0]);
     return rc;
 }
 
@@ -656,6 +677,10 @@ void manifest_release(struct manifest *m)
         free(m->objs[i].source);
     }
     free(m->objs);
+    for (size_t i = 0; i < m->nerrs; i++)
+        free(m->errs[i]);
+    free(m->errs);
     m->objs = NULL;
-    m->n = m->alloc = 0;
+    m->errs = NULL;
+    m->n = m->alloc = m->nerrs = 0;
 }

@@ -24,16 +24,27 @@ struct manifest_obj {
 struct manifest {
     struct manifest_obj *objs;
     size_t n, alloc;
+    char **errs; /* owned: messages of the documents kubectl skips (see below) */
+    size_t nerrs;
 };
 
 #define MANIFEST_INIT                                                                              \
     {                                                                                              \
-        NULL, 0, 0                                                                                 \
+        NULL, 0, 0, NULL, 0                                                                        \
     }
 
 /*
- * Append the objects of one stream to m. On error, the objects read before the
- * bad document stay in m and the error names source, document and line.
+ * Append the objects of one stream to m. Two kinds of bad documents, as in
+ * kubectl (apply, diff, ... build with ContinueOnError):
+ *  - a document that reads but does not decode as an object ("unable to
+ *    decode ...": not an object, no kind, bad metadata, a bad List item) is
+ *    skipped: its message goes to m->errs and loading goes on, so m holds the
+ *    objects of every other document;
+ *  - a stream that cannot be read on ("error parsing ...": YAML or JSON
+ *    syntax, limits; "error validating ..." with validation) stops there:
+ *    the objects before stay in m.
+ * Returns 0, the stopping error, or else KS_EINPUT with the first skipped
+ * document's message; every message names source, document and line.
  * Ownership: m owns what is appended; release it with manifest_release().
  * Errors: KS_EINPUT.
  */

@@ -3,7 +3,8 @@
 For every DIR/NAME.yaml it runs `kubectl.1.33 patch --local -f NAME.yaml --type
 merge -p '{}' -o name` (the same resource builder as apply, no server) and
 writes NAME.expected:
-    kubectl: <kubectl's error line, without "error: "> (or "(accepted)")
+    kubectl: <kubectl's error line, without "error: "> (or "(accepted)"), one per
+             error kubectl printed (it reads on past documents it cannot decode)
     objects: <how many objects kubectl read before the error>
     want: <our message>
 The want line is kept when the file exists; with --propose it is filled from
@@ -22,9 +23,8 @@ def main():
                             '-o', 'name'], capture_output=True, cwd=d, timeout=60,
                            env={'PATH': '/usr/bin:/bin', 'HOME': '/tmp', 'KUBECONFIG': '/dev/null'})
         err = r.stderr.decode('utf-8', 'replace').strip().splitlines()
-        kline = err[-1] if r.returncode and err else '(accepted)'
-        if kline.startswith('error: '):
-            kline = kline[len('error: '):]
+        klines = [l[len('error: '):] if l.startswith('error: ') else l for l in err] \
+            if r.returncode and err else ['(accepted)']
         nobj = len(r.stdout.decode().split())
         exp = f[:-5] + '.expected'
         want = None
@@ -38,7 +38,8 @@ def main():
                 if line.startswith('error: '):
                     want = line[len('error: '):]
         with open(exp, 'w', encoding='utf-8') as fh:
-            fh.write('kubectl: %s\nobjects: %d\nwant: %s\n' % (kline, nobj, want or ''))
+            fh.write(''.join('kubectl: %s\n' % k for k in klines))
+            fh.write('objects: %d\nwant: %s\n' % (nobj, want or ''))
 
 
 main()
