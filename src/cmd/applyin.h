@@ -15,6 +15,7 @@
 struct applyin_opts {
     const struct cliopt_list *files; /* -f values, in order */
     bool recursive;                  /* -R */
+    const char *kustomize;           /* -k DIR, or NULL */
 };
 
 /*
@@ -22,7 +23,10 @@ struct applyin_opts {
  * adds one line to errs (kubectl's wording) and the others are still read;
  * objects read from a stream before its bad document are kept.
  * Ownership: m and errs own what is appended.
- * Errors: KS_EUSAGE when no -f was given; KS_ENOTFOUND for a path that does
+ * With -k, the directory is rendered by the matched kubectl's `kustomize`
+ * (this program run as `kubectl kustomize DIR`, which dispatch hands over),
+ * and its objects name the directory as their source.
+ * Errors: KS_EUSAGE when no -f or -k was given; KS_ENOTFOUND for a path that does
  * not exist (`the path "x" does not exist`): kubectl stops before applying
  * anything in that case.
  */

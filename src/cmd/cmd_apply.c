@@ -42,14 +42,13 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"cascade", 0, CLIOPT_STRING, &o->cascade, "background", NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native -k; kubectl runs it for now. */
         {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
         {"prune", 0, CLIOPT_BOOL, &o->prune, NULL, NULL, false},
         {"selector", 'l', CLIOPT_STRING, &o->selector, NULL, NULL, false},
         {"all", 0, CLIOPT_BOOL, &o->all, NULL, NULL, false},
         {"prune-allowlist", 0, CLIOPT_STRINGS, &o->prune_allowlist, NULL, NULL, false},
-        {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"kustomize", 'k', CLIOPT_STRING, &o->kustomize, NULL, NULL, false},
         {NULL, 0, 0, NULL, NULL, NULL, false},
     };
     int rc = cliopt_parse(opts, argc, argv, ci, args, NULL);
@@ -83,6 +82,8 @@ static int resolve_flags(struct apply_opts *o)
     if (o->force && o->dry == APPLY_DRY_SERVER)
         return KS_EDELEGATE; /* kubectl rejects the combination */
     /* kubectl rejects these combinations in its own words */
+    if (o->kustomize && o->files.n)
+        return KS_EDELEGATE; /* kubectl: only one of -f or -k */
     if (o->force_conflicts && !o->server_side)
         return KS_EDELEGATE;
     if (o->server_side && (o->force || o->dry == APPLY_DRY_CLIENT))
@@ -164,7 +165,7 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     int exit_code = 0;
     bool session = false;
 
-    struct applyin_opts io = {&o->files, o->recursive};
+    struct applyin_opts io = {&o->files, o->recursive, o->kustomize};
     if (applyin_load(&m, &in_errs, &io, &e) != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 1;

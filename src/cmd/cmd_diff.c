@@ -391,13 +391,13 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"show-managed-fields", 0, CLIOPT_BOOL, &o->show_managed_fields, NULL, NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native --prune and -k. */
+        /* NEEDSWORK: native --prune. */
         {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
         {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"prune-allowlist", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
         {"selector", 'l', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
-        {"kustomize", 'k', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"kustomize", 'k', CLIOPT_STRING, &o->kustomize, NULL, NULL, false},
         {NULL, 0, 0, NULL, NULL, NULL, false},
     };
     int rc = cliopt_parse(opts, argc, argv, ci, args, NULL);
@@ -416,7 +416,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     char **names = NULL;
     memset(&s, 0, sizeof(s));
 
-    struct applyin_opts io = {&o->files, o->recursive};
+    struct applyin_opts io = {&o->files, o->recursive, o->kustomize};
     if (applyin_load(&m, &in_errs, &io, &e) != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 2;
@@ -520,7 +520,7 @@ int cmd_diff_run(int argc, char **argv)
     o.openapi_patch = true;
     o.is_diff = true;
     int rc = parse_flags(&o, argc, argv, ci, &args);
-    if (rc == 0 && args.n > 0)
+    if (rc == 0 && (args.n > 0 || (o.kustomize && o.files.n)))
         rc = KS_EDELEGATE;
     if (rc == 0 && apply_opts_convert(&o) != 0) {
         fprintf(stderr,
@@ -532,6 +532,7 @@ int cmd_diff_run(int argc, char **argv)
     }
     free(o.field_manager);
     free(o.convert);
+    free(o.kustomize);
     cliopt_list_free(&o.files);
     cliopt_list_free(&args);
     return rc;

@@ -93,5 +93,8 @@ scenario prune-allowlist-dry-run \
     "apply --prune -l app=web --prune-allowlist=apps/v1/Deployment --dry-run=server -f app-cm-only.yaml" \
     "apply --prune --all --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service -f app-cm-only.yaml"
 
+scenario kustomize \
+    "apply -k kustom" "apply -k kustom" "diff -k kustom"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
