@@ -166,6 +166,13 @@ static int kubeconfig_add_file(struct kubeconfig *kc, const char *path, bool mus
     if ((rc = kubeconfig_read_file(&sb, path, e)) < 0)
         goto done;
     kc->paths = ks_realloc(kc->paths, (kc->n_paths + 1) * sizeof(char *));
+    kc->raw = ks_realloc(kc->raw, (kc->n_paths + 1) * sizeof(char *));
+    kc->raw_len = ks_realloc(kc->raw_len, (kc->n_paths + 1) * sizeof(size_t));
+    kc->raw[kc->n_paths] = ks_malloc(sb.len + 1);
+    if (sb.len)
+        memcpy(kc->raw[kc->n_paths], sb.buf, sb.len);
+    kc->raw[kc->n_paths][sb.len] = '\0';
+    kc->raw_len[kc->n_paths] = sb.len;
     kc->paths[kc->n_paths++] = ks_strdup(path);
     if (kc->verbosity >= 6) {
         /* PARITY: client-go loader.go logs each file at -v=6 */
@@ -244,9 +251,15 @@ int kubeconfig_load(struct kubeconfig *kc, const struct kflags *f, struct ks_err
 void kubeconfig_release(struct kubeconfig *kc)
 {
     json_decref(kc->merged);
-    for (size_t i = 0; i < kc->n_paths; i++)
+    for (size_t i = 0; i < kc->n_paths; i++) {
         free(kc->paths[i]);
+        if (kc->raw[i])
+            memset(kc->raw[i], 0, kc->raw_len[i]); /* it may hold credentials */
+        free(kc->raw[i]);
+    }
     free(kc->paths);
+    free(kc->raw);
+    free(kc->raw_len);
     memset(kc, 0, sizeof(*kc));
 }
 

@@ -18,12 +18,15 @@
 
 /*
  * The merged configuration. Each file is read exactly once (a process
- * substitution such as --kubeconfig=<(...) works), its bytes kept in raw[].
+ * substitution such as --kubeconfig=<(...) works), its bytes kept in raw[]
+ * (e.g. for handing a piped kubeconfig on to a kubectl through a memfd).
  */
 struct kubeconfig {
     json_t *merged; /* {clusters:{name:obj}, users:{name:obj}, contexts:{name:obj},
                        "current-context": str, preferences: obj} (maps keyed by name) */
     char **paths;   /* files that were read, in precedence order */
+    char **raw;     /* raw[i]: the bytes read from paths[i] (NUL-terminated), raw_len[i] long */
+    size_t *raw_len;
     size_t n_paths;
     bool from_default; /* no --kubeconfig, no KUBECONFIG: ~/.kube/config (may be absent) */
     int verbosity;     /* -v: at 6 and above each file read is logged as kubectl logs it */

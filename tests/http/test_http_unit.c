@@ -293,6 +293,8 @@ static void test_kubeconfig_merge(void)
     struct kconn conn;
     struct ks_err e = KS_ERR_INIT;
     KT_CHECK_INT(kubeconfig_load(&kc, &f, &e), 0);
+    KT_CHECK_INT(kc.n_paths, 2);
+    KT_CHECK(kc.raw_len[0] > 0 && strncmp(kc.raw[0], "{\"clusters\"", 11) == 0);
     KT_CHECK_INT(kubeconfig_resolve(&conn, &kc, &f, &e), 0);
     /* first file wins per name; current-context from the first file that has one */
     KT_CHECK_STR(conn.server, "https://a:1");
