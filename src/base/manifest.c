@@ -299,9 +299,8 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
         lk -= 4;
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *it = json_array_get(items, i);
-        if (!json_is_object(it))
-            continue; /* NEEDSWORK: a null item; kubectl makes an empty object of it */
-        it = json_deep_copy(it);
+        /* a null item decodes as an empty object, which then inherits the list's kind */
+        it = json_is_object(it) ? json_deep_copy(it) : json_object();
         if (!*str_member(it, "kind") && !*str_member(it, "apiVersion")) {
             json_object_set_new(it, "kind", json_stringn(lkind, lk));
             json_object_set_new(it, "apiVersion", json_string(str_member(v, "apiVersion")));

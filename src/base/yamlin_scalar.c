@@ -287,6 +287,8 @@ static const char *kind_tag(enum yamlin_kind k)
     }
 }
 
+static bool is_timestamp(const char *s, size_t len);
+
 int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char *val, size_t len,
                           bool plain, struct ks_err *e)
 {
@@ -319,11 +321,8 @@ int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char 
         return 0;
     }
     if (tag_is(tag, "timestamp")) {
-        /* PARITY: parseTimestamp's quick check (YYYY-); the value stays a string. */
-        bool ok = len > 4 && val[4] == '-';
-        for (size_t k = 0; ok && k < 4; k++)
-            ok = val[k] >= '0' && val[k] <= '9';
-        if (!ok)
+        /* PARITY: parseTimestamp (time.Parse of go-yaml's layouts); the value stays a string */
+        if (!is_timestamp(val, len))
             return ks_fail(e, KS_EINPUT, "cannot decode !!str `%.*s` as a !!timestamp",
                            (int)(len > 100 ? 100 : len), val);
         set_str(sc, val, len);
@@ -516,6 +515,8 @@ static char *format_float32_g(double d)
     if (isinf(d))
         return ks_strdup(d > 0 ? ".inf" : "-.inf");
     float f = (float)d;
+    if (isinf(f)) /* 1e44 is +Inf as a float32 */
+        return ks_strdup(f > 0 ? ".inf" : "-.inf");
     if (f == 0)
         return ks_strdup(signbit(f) ? "-0" : "0");
     char buf[64];
