@@ -443,7 +443,16 @@ struct jp {
     int depth;
     struct ks_err *e;
     struct strbuf tmp;
+    const char *const *skip; /* object members with these keys are validated, not kept */
 };
+
+static bool jp_skipped(const struct jp *p, const char *key, size_t klen)
+{
+    for (const char *const *k = p->skip; k && *k; k++)
+        if (strlen(*k) == klen && memcmp(*k, key, klen) == 0)
+            return true;
+    return false;
+}
 
 static void jp_ws(struct jp *p)
 {
@@ -701,7 +710,10 @@ static int jp_object(struct jp *p, json_t **out)
             json_decref(obj);
             return rc;
         }
-        json_object_setn_new_nocheck(obj, key, klen, v);
+        if (jp_skipped(p, key, klen))
+            json_decref(v);
+        else
+            json_object_setn_new_nocheck(obj, key, klen, v);
         free(key);
         jp_ws(p);
         if (p->pos < p->len && p->s[p->pos] == ',') {
@@ -804,7 +816,13 @@ static int jp_value(struct jp *p, json_t **out)
 
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
 {
-    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT};
+    return gojson_loads_skip(out, buf, len, NULL, e);
+}
+
+int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
+                      struct ks_err *e)
+{
+    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip};
     json_t *v = NULL;
     *out = NULL;
     int rc = jp_value(&p, &v);

@@ -67,6 +67,14 @@ void gojson_strform(struct strbuf *out, const json_t *v);
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e);
 
 /*
+ * gojson_loads, dropping every object member whose key is in skip (a NULL-
+ * terminated list): for large documents read for a few fields (OpenAPI
+ * "description"s). The skipped values are still checked for syntax.
+ */
+int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
+                      struct ks_err *e);
+
+/*
  * Deep equality with kinds: 1 and 1.0 differ, object member order does not
  * matter, array order does.
  */

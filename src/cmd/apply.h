@@ -84,7 +84,11 @@ struct apply_session {
     struct aobj *objs;
     size_t n, next, active, limit, flushed;
     void (*start)(struct aobj *a); /* the command's first step for one object */
-    bool keep_results; /* -o json|yaml and diff need each object's result after it is done */
+    bool keep_results;  /* -o json|yaml and diff need each object's result after it is done */
+    bool stop_on_error; /* diff: the first failed object stops the run, as kubectl's visitor */
+    bool stopped;
+    void (*finished)(struct aobj *a); /* called for each object that succeeded, or NULL */
+    void *ctx;                        /* the command's own state */
 };
 
 /* The state of one object. */

@@ -13,7 +13,7 @@
 
 static void start_more(struct apply_session *s)
 {
-    while (s->next < s->n && s->active < s->limit) {
+    while (s->next < s->n && s->active < s->limit && !s->stopped) {
         struct aobj *a = &s->objs[s->next++];
         if (a->done || a->failed) {
             /* failed while preparing: nothing to send */
@@ -45,6 +45,10 @@ void apply_obj_done(struct aobj *a)
     a->done = true;
     if (s->active)
         s->active--;
+    if (a->failed && s->stop_on_error)
+        s->stopped = true;
+    if (!a->failed && s->finished)
+        s->finished(a);
     /* PARITY: MarkObjectVisited records the uid of what the server returned. */
     const json_t *seen = a->result ? a->result : a->live;
     const char *uid = json_string_value(json_object_get(json_object_get(seen, "metadata"), "uid"));

@@ -379,6 +379,34 @@ static int run_diff(const char *live, const char *merged)
     return 2;
 }
 
+/* The run's files: written as each object is merged, so objects need not wait in memory. */
+struct diff_files {
+    char *live_dir, *merged_dir;
+    char **names; /* per object, NULL until written */
+    bool failed;
+};
+
+static void write_finished(struct aobj *a)
+{
+    struct diff_files *f = a->s->ctx;
+    const struct apply_opts *o = a->s->o;
+    json_t *live = prepared(a->live, o->show_managed_fields);
+    json_t *merged = prepared(a->result, o->show_managed_fields);
+    if (is_secret(a->obj) && (live || merged))
+        mask_secrets(live, merged);
+    f->names[a->index] = file_name(a);
+    if (write_file(f->live_dir, f->names[a->index], live) ||
+        write_file(f->merged_dir, f->names[a->index], merged)) {
+        apply_obj_error(a, "error: cannot write %s: %s", f->names[a->index], strerror(errno));
+        f->failed = true;
+    }
+    json_decref(live);
+    json_decref(merged);
+    json_decref(a->live);
+    json_decref(a->result);
+    a->live = a->result = NULL;
+}
+
 /* ---- the command ------------------------------------------------------- */
 
 static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
@@ -412,8 +440,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     struct ks_err e = KS_ERR_INIT;
     int exit_code = 0;
     bool session = false;
-    char *live_dir = NULL, *merged_dir = NULL;
-    char **names = NULL;
+    struct diff_files files = {NULL, NULL, NULL, false};
     memset(&s, 0, sizeof(s));
 
     struct applyin_opts io = {&o->files, o->recursive, o->kustomize};
@@ -431,7 +458,19 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
     s.n = m.n;
     s.start = diff_start;
-    s.keep_results = true;
+    s.keep_results = true; /* until write_finished has written them */
+    s.stop_on_error = true;
+    s.finished = write_finished;
+    /* PARITY: kubectl creates both directories before it visits the objects. */
+    files.live_dir = make_tempdir("LIVE-");
+    files.merged_dir = make_tempdir("MERGED-");
+    files.names = ks_calloc(m.n ? m.n : 1, sizeof(*files.names));
+    s.ctx = &files;
+    if (!files.live_dir || !files.merged_dir) {
+        fprintf(stderr, "error: cannot create temporary directories: %s\n", strerror(errno));
+        exit_code = 2;
+        goto done;
+    }
     s.limit = o->concurrency > 0       ? (size_t)o->concurrency
               : m.n <= DIFF_SERIAL_MAX ? 1
                                        : DIFF_DEFAULT_CONCURRENCY;
@@ -464,47 +503,25 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         exit_code = 2;
         goto done;
     }
-    live_dir = make_tempdir("LIVE-");
-    merged_dir = make_tempdir("MERGED-");
-    if (!live_dir || !merged_dir) {
-        fprintf(stderr, "error: cannot create temporary directories: %s\n", strerror(errno));
-        exit_code = 2;
-        goto done;
-    }
-    names = ks_calloc(s.n ? s.n : 1, sizeof(*names));
-    for (size_t i = 0; i < s.n; i++) {
-        struct aobj *a = &s.objs[i];
-        json_t *live = prepared(a->live, o->show_managed_fields);
-        json_t *merged = prepared(a->result, o->show_managed_fields);
-        if (is_secret(a->obj) && (live || merged))
-            mask_secrets(live, merged);
-        names[i] = file_name(a);
-        if (write_file(live_dir, names[i], live) || write_file(merged_dir, names[i], merged)) {
-            fprintf(stderr, "error: cannot write %s: %s\n", names[i], strerror(errno));
-            exit_code = 2;
-        }
-        json_decref(live);
-        json_decref(merged);
-    }
     if (exit_code == 0)
-        exit_code = run_diff(live_dir, merged_dir);
+        exit_code = run_diff(files.live_dir, files.merged_dir);
 done:
-    if (live_dir)
-        remove_tree(live_dir, &s, (const char *const *)names);
-    if (merged_dir)
-        remove_tree(merged_dir, &s, (const char *const *)names);
-    free(live_dir);
-    free(merged_dir);
+    if (files.live_dir)
+        remove_tree(files.live_dir, &s, (const char *const *)files.names);
+    if (files.merged_dir)
+        remove_tree(files.merged_dir, &s, (const char *const *)files.names);
+    free(files.live_dir);
+    free(files.merged_dir);
     if (session) {
         for (size_t i = 0; i < s.n; i++) {
-            if (names)
-                free(names[i]);
+            if (files.names)
+                free(files.names[i]);
             apply_obj_release(&s.objs[i]);
         }
         free(s.objs);
         apply_session_close(&s);
     }
-    free(names);
+    free(files.names);
     cliopt_list_free(&in_errs);
     manifest_release(&m);
     return exit_code;

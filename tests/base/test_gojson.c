@@ -124,6 +124,20 @@ int main(void)
     KT_CHECK(json_real(INFINITY) == NULL);
     KT_CHECK(json_real(NAN) == NULL);
 
+    /* skipped keys are dropped at any depth, still syntax-checked */
+    {
+        const char *in = "{\"a\":1,\"description\":\"x\",\"b\":{\"description\":[1,{}],\"c\":2}}";
+        const char *const skip[] = {"description", NULL};
+        json_t *v = NULL;
+        KT_CHECK(gojson_loads_skip(&v, in, strlen(in), skip, NULL) == 0);
+        char *s = v ? gojson_dumps(v) : NULL;
+        KT_CHECK_STR(s, "{\"a\":1,\"b\":{\"c\":2}}");
+        free(s);
+        json_decref(v);
+        const char *bad = "{\"description\":[1,}";
+        KT_CHECK(gojson_loads_skip(&v, bad, strlen(bad), skip, NULL) == KS_EINPUT);
+    }
+
     check_bad("");
     check_bad("{");
     check_bad("{\"a\" 1}");
