@@ -444,6 +444,7 @@ struct jp {
     struct ks_err *e;
     struct strbuf tmp;
     const char *const *skip; /* object members with these keys are validated, not kept */
+    bool names;              /* the object being read maps names ("properties"): keep all */
 };
 
 static bool jp_skipped(const struct jp *p, const char *key, size_t klen)
@@ -675,6 +676,9 @@ static int jp_value(struct jp *p, json_t **out);
 
 static int jp_object(struct jp *p, json_t **out)
 {
+    /* A "properties" object maps field names, whose keys are never keywords. */
+    bool names = p->names;
+    p->names = false;
     json_t *obj = json_object();
     p->pos++;
     jp_ws(p);
@@ -704,13 +708,15 @@ static int jp_object(struct jp *p, json_t **out)
         }
         p->pos++;
         json_t *v = NULL;
+        p->names = p->skip && !names && klen == 10 && memcmp(key, "properties", 10) == 0;
         int rc = jp_value(p, &v);
+        p->names = false;
         if (rc) {
             free(key);
             json_decref(obj);
             return rc;
         }
-        if (jp_skipped(p, key, klen))
+        if (!names && jp_skipped(p, key, klen))
             json_decref(v);
         else
             json_object_setn_new_nocheck(obj, key, klen, v);
@@ -822,7 +828,7 @@ int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
 int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
                       struct ks_err *e)
 {
-    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip};
+    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip, false};
     json_t *v = NULL;
     *out = NULL;
     int rc = jp_value(&p, &v);

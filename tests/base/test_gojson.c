@@ -134,6 +134,13 @@ int main(void)
         KT_CHECK_STR(s, "{\"a\":1,\"b\":{\"c\":2}}");
         free(s);
         json_decref(v);
+        /* members of "properties" are names, kept even when they look like keywords */
+        in = "{\"properties\":{\"description\":{\"description\":\"d\",\"type\":\"string\"}}}";
+        KT_CHECK(gojson_loads_skip(&v, in, strlen(in), skip, NULL) == 0);
+        s = v ? gojson_dumps(v) : NULL;
+        KT_CHECK_STR(s, "{\"properties\":{\"description\":{\"type\":\"string\"}}}");
+        free(s);
+        json_decref(v);
         const char *bad = "{\"description\":[1,}";
         KT_CHECK(gojson_loads_skip(&v, bad, strlen(bad), skip, NULL) == KS_EINPUT);
     }
