@@ -114,6 +114,7 @@ struct aobj {
     struct cliopt_list warnings;
     bool done;
     bool failed;
+    bool deferred; /* waits for a later phase (Namespaces and CRDs go first) */
     struct apply_session *s;
 };
 

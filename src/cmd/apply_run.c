@@ -15,7 +15,9 @@ static void start_more(struct apply_session *s)
 {
     while (s->next < s->n && s->active < s->limit && !s->stopped) {
         struct aobj *a = &s->objs[s->next++];
-        if (a->done || a->failed) {
+        if (a->done || a->deferred)
+            continue;
+        if (a->failed) {
             /* failed while preparing: nothing to send */
             a->done = true;
             continue;
@@ -27,8 +29,8 @@ static void start_more(struct apply_session *s)
 
 static void flush(struct apply_session *s)
 {
-    while (s->flushed < s->n && (s->objs[s->flushed].done || s->objs[s->flushed].failed) &&
-           s->flushed < s->next) {
+    while (s->flushed < s->n && !s->objs[s->flushed].deferred &&
+           (s->objs[s->flushed].done || s->objs[s->flushed].failed)) {
         struct aobj *a = &s->objs[s->flushed++];
         for (size_t i = 0; i < a->warnings.n; i++)
             fprintf(s->err, "%s\n", a->warnings.v[i]);
@@ -67,6 +69,7 @@ void apply_obj_done(struct aobj *a)
 
 int apply_run(struct apply_session *s, struct ks_err *e)
 {
+    s->next = 0;
     if (s->limit == 0)
         s->limit = 1;
     start_more(s);

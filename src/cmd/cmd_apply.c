@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Up to this many objects go out one at a time, in kubectl's exact request
  * order; larger applies run APPLY_DEFAULT_CONCURRENCY objects at once. */
@@ -156,6 +157,73 @@ static void print_error(const char *msg, size_t nerr)
     fprintf(stderr, "%s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
 }
 
+static bool goes_first(const json_t *obj)
+{
+    const char *av = json_string_value(json_object_get(obj, "apiVersion"));
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    if (!av || !kind)
+        return false;
+    return (strcmp(av, "v1") == 0 && strcmp(kind, "Namespace") == 0) ||
+           (strncmp(av, "apiextensions.k8s.io/", 21) == 0 &&
+            strcmp(kind, "CustomResourceDefinition") == 0);
+}
+
+static bool established(const json_t *crd)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(crd, "status"), "conditions"), i, c)
+    {
+        const char *t = json_string_value(json_object_get(c, "type"));
+        const char *st = json_string_value(json_object_get(c, "status"));
+        if (t && st && strcmp(t, "Established") == 0 && strcmp(st, "True") == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Poll each CRD applied in the first phase until Established (60 s at most
+ * each), then read discovery again: the objects of the second phase may be of
+ * the new kinds. (Mapped objects own their strings, so the old discovery can go.)
+ */
+static void wait_established(struct apply_session *s)
+{
+    bool any = false;
+    if (s->o->dry != APPLY_DRY_NONE)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        struct aobj *a = &s->objs[i];
+        if (a->deferred || a->failed || !a->mapped ||
+            strcmp(a->map.kind, "CustomResourceDefinition") != 0)
+            continue;
+        char *path = apply_obj_path(a, false, NULL);
+        for (int tries = 0; tries < 600; tries++) {
+            struct kclient_req r = {.method = "GET", .path = path};
+            struct kclient_resp resp;
+            json_t *crd = NULL;
+            struct ks_err e = KS_ERR_INIT;
+            if (kclient_do(s->client, &r, &resp, &e) == 0 && resp.status == 200)
+                gojson_loads(&crd, resp.body.buf ? resp.body.buf : "", resp.body.len, NULL);
+            kclient_resp_release(&resp);
+            bool ok = crd && established(crd);
+            json_decref(crd);
+            if (ok)
+                break;
+            struct timespec ts = {0, 100 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        free(path);
+        any = true;
+    }
+    struct kdisc *fresh = NULL;
+    struct ks_err e = KS_ERR_INIT;
+    if (any && kdisc_new(&fresh, s->client, NULL, &e) == 0) {
+        kdisc_free(s->disc);
+        s->disc = fresh;
+    }
+}
+
 static int run_apply(struct apply_opts *o, int argc, char **argv)
 {
     struct manifest m = MANIFEST_INIT;
@@ -209,6 +277,12 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
             goto done;
         }
     }
+    /*
+     * Serially (kubectl's order) every object is mapped before any is sent.
+     * Concurrently, Namespaces and CRDs go first, the CRDs are waited on until
+     * Established, and only then are the others mapped (their kinds may be new).
+     */
+    bool phased = s.limit > 1;
     for (size_t i = 0; i < m.n; i++) {
         struct aobj *a = &s.objs[i];
         a->index = i;
@@ -216,11 +290,26 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
         a->obj = m.objs[i].obj; /* taken over: the manifest is not read again */
         m.objs[i].obj = NULL;
         a->s = &s;
+        a->deferred = phased && !goes_first(a->obj);
         struct ks_err pe = KS_ERR_INIT;
-        if (apply_obj_prepare(a, &pe) != 0)
+        if (!a->deferred && apply_obj_prepare(a, &pe) != 0)
             apply_obj_error(a, "error: %s", pe.msg);
     }
-    if (apply_run(&s, &e) != 0) {
+    int rrc = apply_run(&s, &e);
+    if (rrc == 0 && phased) {
+        wait_established(&s);
+        for (size_t i = 0; i < s.n; i++) {
+            struct aobj *a = &s.objs[i];
+            if (!a->deferred)
+                continue;
+            a->deferred = false;
+            struct ks_err pe = KS_ERR_INIT;
+            if (apply_obj_prepare(a, &pe) != 0)
+                apply_obj_error(a, "error: %s", pe.msg);
+        }
+        rrc = apply_run(&s, &e);
+    }
+    if (rrc != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 1;
     }

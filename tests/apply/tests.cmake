@@ -57,3 +57,11 @@ if(TARGET kubeshim-apiserver)
     set_tests_properties(apply.parity-e2e PROPERTIES LABELS "e2e;parity" TIMEOUT 180
                          SKIP_RETURN_CODE 77)
 endif()
+
+# Inputs (stdin, URLs) and concurrency (CRDs first, output in input order).
+if(TARGET kubeshim-apiserver AND KS_PYTHON3)
+    add_test(NAME apply.inputs-e2e COMMAND ${CMAKE_CURRENT_LIST_DIR}/inputs_e2e.sh
+             $<TARGET_FILE:kubeshim> $<TARGET_FILE:kubeshim-apiserver>
+             ${CMAKE_SOURCE_DIR}/fixtures/apply-e2e ${KS_PYTHON3})
+    set_tests_properties(apply.inputs-e2e PROPERTIES LABELS e2e TIMEOUT 90)
+endif()
