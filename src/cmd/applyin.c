@@ -8,6 +8,7 @@
 #include "cmd/applyin.h"
 
 #include "base/strbuf.h"
+#include "http/klog.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -72,8 +73,8 @@ static int read_url(struct strbuf *out, const char *url, struct ks_err *e)
                        curl_easy_strerror(cc));
     if (status != 200)
         return ks_fail(e, KS_EHTTP,
-                       "unable to read URL \"%s\", server reported %ld, status code=%ld", url,
-                       status, status);
+                       "unable to read URL \"%s\", server reported %ld %s, status code=%ld", url,
+                       status, klog_status_text(status), status);
     return 0;
 }
 
