@@ -106,7 +106,7 @@ static void ssa(struct asrv_wctx *w, const struct asrv_req *q, struct asrv_resp 
                                schema,
                                !t->res->crd,
                                force && strcmp(force, "true") == 0,
-                               t->res->crd || strstr(t->res->subres, "status") != NULL};
+                               strstr(t->res->subres, "status") != NULL};
     free(force);
     if (asrv_ssa_apply(&out, &msg, &causes, live, cfg, &so, &e) < 0) {
         if (e.code == KS_ECONFLICT && msg)
@@ -225,7 +225,7 @@ void asrv_patch_handle(struct asrv *s, const struct asrv_req *q, struct asrv_res
             json_object_set(n, "status", json_object_get(out, "status"));
     } else {
         n = json_deep_copy(out);
-        if (res->crd || strstr(res->subres, "status")) {
+        if (strstr(res->subres, "status")) {
             json_t *ls = json_object_get(live, "status");
             if (ls)
                 json_object_set(n, "status", ls);

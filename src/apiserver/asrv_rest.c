@@ -344,7 +344,7 @@ static void do_update(struct asrv *s, const struct asrv_req *q, struct asrv_resp
         json_decref(obj);
         asrv_write_commit(&w, n, live, 200);
     } else {
-        if (t->res->crd || strstr(t->res->subres, "status")) {
+        if (strstr(t->res->subres, "status")) {
             /* PARITY: the main resource ignores status changes when status is a subresource. */
             json_t *ls = json_object_get(live, "status");
             if (ls)
