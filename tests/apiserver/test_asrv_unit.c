@@ -11,6 +11,7 @@
 #include "apiserver/asrv_discovery.h"
 #include "apiserver/asrv_fields.h"
 #include "apiserver/asrv_select.h"
+#include "apiserver/asrv_ssa.h"
 #include "base/gojson.h"
 #include "ktest.h"
 #include "patch/pmeta_builtin.h"
@@ -143,6 +144,65 @@ static void test_discovery_accept(void)
     KT_CHECK(asrv_discovery_aggregated("application/json, */*") == NULL);
 }
 
+static json_t *apply(const json_t *live, const char *cfg, bool force, char **msg, int *rc)
+{
+    json_t *c = J(cfg), *out = NULL, *causes = NULL;
+    struct ks_err e = KS_ERR_INIT;
+    struct asrv_ssa_opts o = {"kubectl", "v1", "2026-01-01T00:00:00Z", NULL, true, force, false};
+    *rc = asrv_ssa_apply(&out, msg, &causes, live, c, &o, &e);
+    json_decref(c);
+    json_decref(causes);
+    return out;
+}
+
+static void test_ssa(void)
+{
+    /* PARITY: managedfields/internal/conflict.go getConflictMessage, two managers */
+    json_t *live =
+        J("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\","
+          "\"managedFields\":[{\"manager\":\"b\",\"operation\":\"Update\",\"apiVersion\":"
+          "\"v1\",\"time\":\"T\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{"
+          "\"f:y\":{}}}},{\"manager\":\"a\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
+          "\"time\":\"T\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\"f:x\":{},"
+          "\"f:z\":{}}}}]},\"data\":{\"x\":\"1\",\"y\":\"2\",\"z\":\"3\"}}");
+    const char *cfg = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":"
+                      "\"c\"},\"data\":{\"x\":\"9\",\"y\":\"9\",\"z\":\"3\"}}";
+    char *msg = NULL;
+    int rc = 0;
+    json_t *out = apply(live, cfg, false, &msg, &rc);
+    KT_CHECK_INT(rc, KS_ECONFLICT);
+    KT_CHECK_STR(msg, "Apply failed with 2 conflicts: conflicts with \"a\" using v1:\n- .data.x\n"
+                      "conflicts with \"b\" using v1:\n- .data.y");
+    KT_CHECK(out == NULL);
+    free(msg);
+    msg = NULL;
+
+    /* force: the applier takes x and y; a keeps z, which the apply left unchanged */
+    out = apply(live, cfg, true, &msg, &rc);
+    KT_CHECK_INT(rc, 0);
+    char *mf = gojson_dumps(json_object_get(json_object_get(out, "metadata"), "managedFields"));
+    KT_CHECK_STR(mf, "[{\"apiVersion\":\"v1\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{"
+                     "\"f:data\":{\"f:x\":{},\"f:y\":{},\"f:z\":{}}},\"manager\":\"kubectl\","
+                     "\"operation\":\"Apply\",\"time\":\"2026-01-01T00:00:00Z\"},{\"apiVersion\":"
+                     "\"v1\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:data\":{\"f:z\":{}}},"
+                     "\"manager\":\"a\",\"operation\":\"Update\",\"time\":\"T\"}]");
+    free(mf);
+
+    /* dropping x and z from the config: x (owned by the applier alone) goes, z (co-owned by a)
+     * stays */
+    json_t *out2 = apply(out,
+                         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{"
+                         "\"name\":\"c\"},\"data\":{\"y\":\"9\"}}",
+                         false, &msg, &rc);
+    KT_CHECK_INT(rc, 0);
+    char *d = gojson_dumps(json_object_get(out2, "data"));
+    KT_CHECK_STR(d, "{\"y\":\"9\",\"z\":\"3\"}");
+    free(d);
+    json_decref(out2);
+    json_decref(out);
+    json_decref(live);
+}
+
 int main(void)
 {
     ks_alloc_install();
@@ -150,5 +210,6 @@ int main(void)
     test_version_priority();
     test_fieldset();
     test_discovery_accept();
+    test_ssa();
     return kt_done();
 }
