@@ -11,6 +11,7 @@
 #include "base/yamlout.h"
 #include "cmd/apply.h"
 #include "cmd/applyin.h"
+#include "cmd/lastapplied.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,10 @@ int cmd_apply_run(int argc, char **argv)
     struct apply_opts o;
     struct cliopt_list args = {0};
     int ci = cliopt_command_index(argc, argv);
+    if (ci > 0 && ci + 1 < argc &&
+        (strcmp(argv[ci + 1], "view-last-applied") == 0 ||
+         strcmp(argv[ci + 1], "set-last-applied") == 0))
+        return cmd_lastapplied_run(argv[ci + 1], argc, argv);
     memset(&o, 0, sizeof(o));
     o.overwrite = true;
     o.openapi_patch = true;
