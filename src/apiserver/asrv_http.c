@@ -195,7 +195,7 @@ int asrv_http_read(struct asrv_conn *c, struct asrv_req *req, struct ks_err *e)
 {
     struct strbuf line = STRBUF_INIT, body = STRBUF_INIT;
     long clen = -1;
-    bool chunked = false, http10 = false, conn_close = false, conn_keep = false;
+    bool chunked = false, http10 = false, conn_close = false, conn_keep = false, expect = false;
     int rc = 0;
 
     memset(req, 0, sizeof(*req));
@@ -259,12 +259,17 @@ int asrv_http_read(struct asrv_conn *c, struct asrv_req *req, struct ks_err *e)
             clen = strtol(val, NULL, 10);
         } else if (strcasecmp(name, "Transfer-Encoding") == 0) {
             chunked = strcasestr(val, "chunked") != NULL;
+        } else if (strcasecmp(name, "Expect") == 0) {
+            expect = strcasestr(val, "100-continue") != NULL;
         } else if (strcasecmp(name, "Connection") == 0) {
             conn_close = strcasestr(val, "close") != NULL;
             conn_keep = strcasestr(val, "keep-alive") != NULL;
         }
     }
     req->keep_alive = http10 ? conn_keep : !conn_close;
+    /* curl sends Expect: 100-continue with larger bodies and waits a second for this */
+    if (expect && (chunked || clen > 0) && !http10)
+        conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
     if (chunked) {
         rc = read_chunked(c, &body, e);
         if (rc < 0)

@@ -67,6 +67,10 @@ check "garbage request line" True "$(grep -q '400 Bad Request' "$D/raw" && echo 
 printf 'POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n1c\r\n{"metadata":{"name":"chunk"}\r\n1\r\n}\r\n0\r\n\r\n' |
     curl -s --max-time 2 "telnet://127.0.0.1:$AS_PORT" -o "$D/raw2" 2>/dev/null
 check "chunked request body" True "$(grep -q '201 Created' "$D/raw2" && echo True || echo False)"
+"$AS_PY" -c 'import json; print(json.dumps({"metadata": {"name": "big"}, "data": {"k": "x" * 5000}}))' >"$D/big.json"
+t=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "$J" --data @"$D/big.json" "$CM")
+check "Expect: 100-continue answered (no 1 s wait)" True "$("$AS_PY" -c "print($t < 0.9)")"
+check "big object stored" 5000 "$(curl -s "$CM/big" | "$AS_PY" -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["k"]))')"
 check "still serving" 200 "$(code "$U/healthz")"
 if [ -n "$FX" ]; then
     check "fixture configmap" 200 "$(code "$U/api/v1/namespaces/seeded/configmaps/settings")"
