@@ -163,6 +163,7 @@ unsigned long kclient_request_count(const struct kclient *c)
 void kclient_resp_release(struct kclient_resp *resp)
 {
     strbuf_release(&resp->body);
+    strbuf_release(&resp->headers);
     free(resp->content_type);
     for (size_t i = 0; i < resp->n_warnings; i++)
         free(resp->warnings[i]);
@@ -235,8 +236,11 @@ static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
     if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
         /* a new response (after a 100 Continue or a redirect): forget the old headers */
         strbuf_reset(&call->resp_hdrs);
+        strbuf_reset(&call->resp.headers);
         return size * n;
     }
+    if (len)
+        strbuf_addf(&call->resp.headers, "%.*s\r\n", (int)len, ptr);
     const char *colon = memchr(ptr, ':', len);
     if (!colon)
         return size * n;

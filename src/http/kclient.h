@@ -61,6 +61,7 @@ struct kclient_resp {
     char **warnings;    /* the texts of "Warning: 299 - \"...\"" headers, in order */
     size_t n_warnings;
     double elapsed_ms;
+    struct strbuf headers; /* the response's header lines as received, "Name: value\r\n" each */
     struct ks_err
         err; /* transport failure (status 0): KS_EHTTP with kubectl's wording, e.g.
                 "Get \"https://h:6443/api\": dial tcp 127.0.0.1:1: connect: connection refused",

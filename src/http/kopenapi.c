@@ -1,22 +1,24 @@
 /*
  * kopenapi.c: the OpenAPI v3 index and per-group-version documents, each
- * fetched at most once per command and kept on disk keyed by the server's hash.
- * PARITY: client-go openapi3 root (GET /openapi/v3, then the index's
- * serverRelativeURL with its ?hash=, which is immutable for that hash).
- * NEEDSWORK: kubectl keeps these in its HTTP cache (<cache-dir>/http); ours is a
- * separate directory, so the two do not share OpenAPI documents.
+ * fetched at most once per command; documents (immutable for their ?hash=)
+ * are shared with kubectl through its HTTP cache, <cache-dir>/http.
+ * PARITY: client-go openapi3 root (GET /openapi/v3?timeout=32s with Accept
+ * "application/json" plus any type, then the index's serverRelativeURL + &timeout=32s),
+ * client-go transport/cache (file name = sha256 of the URL, content = sha256
+ * of the response dump + httputil.DumpResponse bytes).
  */
 #include "http/kopenapi.h"
 
 #include "base/gojson.h"
 #include "base/strbuf.h"
-#include "http/kdisc.h"
 #include "http/kstatus.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +27,7 @@ struct kopenapi {
     json_t *paths; /* the index's "paths" */
     json_t *docs;  /* gv key -> document */
     json_t *v2;    /* the v2 document, once fetched */
-    char *dir;     /* <cache-dir>/kubeshim-openapi/<host_port> */
+    char *dir;     /* <cache-dir>/http, or NULL */
 };
 
 int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e)
@@ -35,11 +37,8 @@ int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e)
     const struct kconn *k = kclient_conn_get(c);
     o->c = c;
     o->docs = json_object();
-    if (k->cache_dir && *k->cache_dir) {
-        char *h = kdisc_host_dir(k->server);
-        o->dir = ks_asprintf("%s/kubeshim-openapi/%s", k->cache_dir, h);
-        free(h);
-    }
+    if (k->cache_dir && *k->cache_dir)
+        o->dir = ks_asprintf("%s/http", k->cache_dir);
     *out = o;
     return 0;
 }
@@ -61,43 +60,156 @@ char *kopenapi_gv_key(const char *api_version)
                                     : ks_asprintf("api/%s", api_version);
 }
 
-static int kopenapi_get_json(json_t **out, struct kopenapi *o, const char *path, const char *what,
-                             struct ks_err *e)
+/* path + the timeout query parameter of client-go's discovery client. */
+static char *kopenapi_with_timeout(const struct kopenapi *o, const char *path)
 {
-    /* PARITY: OpenAPI goes through the discovery client, with its 32 s default timeout */
+    long ms = kclient_conn_get(o->c)->timeout_ms;
+    char *d = ms > 0 ? kclient_go_duration(ms) : ks_strdup("32s");
+    char *s = ks_asprintf("%s%ctimeout=%s", path, strchr(path, '?') ? '&' : '?', d);
+    free(d);
+    return s;
+}
+
+static void kopenapi_sha256(unsigned char out[32], const void *data, size_t len)
+{
+    unsigned int n = 32;
+    EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+static char *kopenapi_cache_file(const struct kopenapi *o, const char *path)
+{
+    unsigned char sum[32];
+    char hex[65];
+    if (!o->dir)
+        return NULL;
+    char *url = ks_asprintf("%s%s", kclient_conn_get(o->c)->server, path);
+    kopenapi_sha256(sum, url, strlen(url));
+    free(url);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+    return ks_asprintf("%s/%s", o->dir, hex);
+}
+
+/* The body of a cached 200 response whose checksum holds, or NULL. */
+static json_t *kopenapi_cache_read(const char *file)
+{
+    FILE *fp = fopen(file, "rb");
+    struct strbuf sb = STRBUF_INIT;
+    json_t *v = NULL;
+    char buf[16384];
+    size_t n;
+    unsigned char sum[32];
+    if (!fp)
+        return NULL;
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(fp);
+    if (sb.len < 32 + 12)
+        goto done;
+    kopenapi_sha256(sum, sb.buf + 32, sb.len - 32);
+    if (memcmp(sum, sb.buf, 32) != 0 || strncmp(sb.buf + 32, "HTTP/1.1 200", 12) != 0)
+        goto done;
+    const char *end = strstr(sb.buf + 32, "\r\n\r\n");
+    if (end && gojson_loads(&v, end + 4, sb.len - (size_t)(end + 4 - sb.buf), NULL) == 0 &&
+        !json_is_object(v)) {
+        json_decref(v);
+        v = NULL;
+    }
+done:
+    strbuf_release(&sb);
+    return v;
+}
+
+/* Write the response as httputil.DumpResponse would (Content-Length first, then sorted). */
+static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
+{
+    struct strbuf dump = STRBUF_INIT, out = STRBUF_INIT;
+    char *hdrs = ks_strndup(r->headers.buf ? r->headers.buf : "", r->headers.len);
+    char *lines[128];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(hdrs, "\r\n", &save); l && n < 128; l = strtok_r(NULL, "\r\n", &save))
+        if (strncasecmp(l, "Content-Length:", 15) && strncasecmp(l, "Transfer-Encoding:", 18) &&
+            strncasecmp(l, "Content-Encoding:", 17) && strncasecmp(l, "Connection:", 11) &&
+            strncasecmp(l, "Keep-Alive:", 11))
+            lines[n++] = l;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcasecmp(lines[j - 1], lines[j]) > 0; j--) {
+            char *t = lines[j];
+            lines[j] = lines[j - 1];
+            lines[j - 1] = t;
+        }
+    strbuf_addf(&dump, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n", r->body.len);
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&dump, "%s\r\n", lines[i]);
+    strbuf_adds(&dump, "\r\n");
+    strbuf_add(&dump, r->body.buf ? r->body.buf : "", r->body.len);
+    unsigned char sum[32];
+    kopenapi_sha256(sum, dump.buf, dump.len);
+    strbuf_add(&out, sum, 32);
+    strbuf_add(&out, dump.buf, dump.len);
+
+    char *dir = ks_strdup(file);
+    *strrchr(dir, '/') = '\0';
+    for (char *q = dir + 1; *q; q++)
+        if (*q == '/') {
+            *q = '\0';
+            mkdir(dir, 0750);
+            *q = '/';
+        }
+    mkdir(dir, 0750);
+    char *tmp = ks_asprintf("%s.%d.tmp", file, (int)getpid());
+    FILE *fp = fopen(tmp, "wb");
+    if (fp) {
+        bool ok = fwrite(out.buf, 1, out.len, fp) == out.len;
+        ok = fclose(fp) == 0 && ok && chmod(tmp, 0660) == 0 && rename(tmp, file) == 0;
+        if (!ok)
+            unlink(tmp);
+    }
+    free(tmp);
+    free(dir);
+    free(hdrs);
+    strbuf_release(&dump);
+    strbuf_release(&out);
+}
+
+static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi *o,
+                        const char *path, const char *accept, const char *what, struct ks_err *e)
+{
+    struct kclient_req req = {.method = "GET", .path = path, .accept = accept};
     long t = kclient_conn_get(o->c)->timeout_ms;
-    struct kclient_req req = {.method = "GET",
-                              .path = path,
-                              .accept = "application/json",
-                              .timeout_ms = t > 0 ? t : 32000};
-    struct kclient_resp resp;
     int rc;
     *out = NULL;
-    if ((rc = kclient_do(o->c, &req, &resp, e)) < 0)
-        goto done;
-    if (resp.status != 200) {
-        rc = kstatus_fail(e, &resp);
+    /* PARITY: the discovery client's 32 s timeout when none is set */
+    req.timeout_ms = t > 0 ? t : 32000;
+    if ((rc = kclient_do(o->c, &req, resp, e)) < 0)
+        return rc;
+    if (resp->status != 200) {
+        rc = kstatus_fail(e, resp);
         ks_context(e, "failed to download %s", what);
-        goto done;
+        return rc;
     }
-    if (gojson_loads(out, resp.body.buf ? resp.body.buf : "", resp.body.len, e) < 0 ||
+    if (gojson_loads(out, resp->body.buf ? resp->body.buf : "", resp->body.len, e) < 0 ||
         !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;
-        rc = ks_fail(e, KS_EHTTP, "failed to download %s: malformed JSON", what);
+        return ks_fail(e, KS_EHTTP, "failed to download %s: malformed JSON", what);
     }
-done:
-    kclient_resp_release(&resp);
-    return rc;
+    return 0;
 }
 
 int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
 {
     json_t *idx = NULL;
+    struct kclient_resp resp;
     int rc;
     *out = NULL;
     if (!o->paths) {
-        if ((rc = kopenapi_get_json(&idx, o, "/openapi/v3", "openapi/v3", e)) < 0)
+        char *path = kopenapi_with_timeout(o, "/openapi/v3");
+        rc = kopenapi_get(&idx, &resp, o, path, "application/json, */*", "openapi/v3", e);
+        kclient_resp_release(&resp);
+        free(path);
+        if (rc < 0)
             return rc;
         json_t *p = json_object_get(idx, "paths");
         o->paths = json_is_object(p) ? json_incref(p) : json_object();
@@ -107,71 +219,11 @@ int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
     return 0;
 }
 
-/* A cache file name from the hash of the URL ("...?hash=ABC" -> "ABC"), or NULL. */
-static char *kopenapi_cache_file(const struct kopenapi *o, const char *key, const char *url)
-{
-    const char *h = strstr(url, "hash=");
-    if (!o->dir || !h)
-        return NULL;
-    h += 5;
-    size_t n = strcspn(h, "&");
-    for (size_t i = 0; i < n; i++)
-        if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'A' && h[i] <= 'Z') ||
-              (h[i] >= 'a' && h[i] <= 'z')))
-            return NULL;
-    return ks_asprintf("%s/%s/%.*s.json", o->dir, key, (int)n, h);
-}
-
-static json_t *kopenapi_read(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    json_t *v = NULL;
-    if (!fp)
-        return NULL;
-    struct strbuf sb = STRBUF_INIT;
-    char buf[16384];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(fp);
-    if (gojson_loads(&v, sb.buf ? sb.buf : "", sb.len, NULL) < 0 || !json_is_object(v)) {
-        json_decref(v);
-        v = NULL;
-    }
-    strbuf_release(&sb);
-    return v;
-}
-
-static void kopenapi_write(const char *path, const json_t *doc)
-{
-    char *dir = ks_strdup(path);
-    *strrchr(dir, '/') = '\0';
-    for (char *q = dir + 1; *q; q++)
-        if (*q == '/') {
-            *q = '\0';
-            mkdir(dir, 0750);
-            *q = '/';
-        }
-    mkdir(dir, 0750);
-    char *tmp = ks_asprintf("%s.%d.tmp", path, (int)getpid());
-    char *s = json_dumps(doc, JSON_COMPACT);
-    FILE *fp = fopen(tmp, "wb");
-    bool ok = false;
-    if (fp) {
-        ok = s && fputs(s, fp) >= 0;
-        ok = fclose(fp) == 0 && ok && rename(tmp, path) == 0;
-        if (!ok)
-            unlink(tmp);
-    }
-    free(s);
-    free(tmp);
-    free(dir);
-}
-
 int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, struct ks_err *e)
 {
     const json_t *paths;
     json_t *doc = NULL;
+    struct kclient_resp resp;
     int rc;
     *out = json_object_get(o->docs, gv_key);
     if (*out)
@@ -182,18 +234,24 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
         json_string_value(json_object_get(json_object_get(paths, gv_key), "serverRelativeURL"));
     if (!url)
         return ks_fail(e, KS_ENOTFOUND, "no OpenAPI v3 document for \"%s\"", gv_key);
-    char *file = kopenapi_cache_file(o, gv_key, url);
+    char *path = kopenapi_with_timeout(o, url);
+    /* only a hash-keyed document is immutable, so only those come from the cache */
+    char *file = strstr(url, "hash=") ? kopenapi_cache_file(o, path) : NULL;
     if (file)
-        doc = kopenapi_read(file);
+        doc = kopenapi_cache_read(file);
     if (!doc) {
-        if ((rc = kopenapi_get_json(&doc, o, url, url, e)) < 0) {
+        rc = kopenapi_get(&doc, &resp, o, path, "application/json", url, e);
+        if (rc == 0 && file)
+            kopenapi_cache_write(file, &resp);
+        kclient_resp_release(&resp);
+        if (rc < 0) {
             free(file);
+            free(path);
             return rc;
         }
-        if (file)
-            kopenapi_write(file, doc);
     }
     free(file);
+    free(path);
     json_object_set_new(o->docs, gv_key, doc);
     *out = doc;
     return 0;
@@ -201,10 +259,15 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
 
 int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
 {
-    int rc;
+    struct kclient_resp resp;
+    int rc = 0;
     *out = NULL;
-    if (!o->v2 && (rc = kopenapi_get_json(&o->v2, o, "/openapi/v2", "openapi/v2", e)) < 0)
-        return rc;
-    *out = o->v2;
-    return 0;
+    if (!o->v2) {
+        char *path = kopenapi_with_timeout(o, "/openapi/v2");
+        rc = kopenapi_get(&o->v2, &resp, o, path, "application/json", "openapi/v2", e);
+        kclient_resp_release(&resp);
+        free(path);
+    }
+    *out = rc == 0 ? o->v2 : NULL;
+    return rc;
 }

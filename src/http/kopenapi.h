@@ -31,8 +31,9 @@ int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
 
 /*
  * The document for a group-version key as the index names it: "api/v1",
- * "apis/apps/v1". Fetched once per kopenapi and cached on disk under
- * <cache-dir>/kubeshim-openapi/<host_port>/<key>/<hash>.json.
+ * "apis/apps/v1". Fetched once per kopenapi; a hash-keyed document is read
+ * from and written to kubectl's HTTP cache (<cache-dir>/http/<sha256 of the
+ * URL>), so kubectl and kubeshim share it.
  * Ownership: borrowed from o (valid until kopenapi_free()).
  * Errors: KS_ENOTFOUND when the index has no such key.
  */

@@ -734,6 +734,39 @@ def discovery_section():
     check("openapi" in p.stdout and " paths" in p.stdout and "requests=2" in p.stdout, "openapi v3 document", p.stdout)
     p = drv("openapi", "apis/apps/v1", "--kubeconfig", kc, env=env1, v9=False)
     check("requests=1" in p.stdout, "openapi v3 document from the hash-keyed cache", p.stdout)
+    # kubectl's HTTP cache: the same requests as kubectl, and each reads the other's entries
+    import hashlib
+
+    def openapi_reqs(m):
+        return sorted((e["path"], e["raw_query"], e["headers"].get("Accept")) for e in srv.since(m)
+                      if e["path"].startswith("/openapi/v3"))
+    home5, home6 = path("home-oa1"), path("home-oa2")
+    os.makedirs(home5)
+    os.makedirs(home6)
+    dep = write_json("dep.json", {"apiVersion": "apps/v1", "kind": "Deployment",
+                                  "metadata": {"name": "web"},
+                                  "spec": {"selector": {"matchLabels": {"a": "b"}},
+                                           "template": {"metadata": {"labels": {"a": "b"}},
+                                                        "spec": {"containers": [{"name": "c", "image": "i"}]}}}})
+    m = srv.mark()
+    k = kubectl("apply", "-f", dep, "--kubeconfig", kc, "--dry-run=server", env=env_for(home=home5))
+    theirs = openapi_reqs(m)
+    m = srv.mark()
+    p = drv("openapi", "apis/apps/v1", "--kubeconfig", kc, env=env_for(home=home6), v9=False)
+    ours = openapi_reqs(m)
+    check(k.returncode == 0 and theirs == ours and len(ours) == 2,
+          "openapi v3: index and document requested as kubectl requests them", f"{theirs} vs {ours}")
+    p = drv("openapi", "apis/apps/v1", "--kubeconfig", kc, env=env_for(home=home5), v9=False)
+    check("requests=1" in p.stdout, "the document comes from kubectl's HTTP cache", p.stdout)
+    doc_url = f"http://127.0.0.1:{srv.port}" + [q for q in ours if "hash=" in q[1]][0][0] + "?" + \
+        [q for q in ours if "hash=" in q[1]][0][1]
+    f = os.path.join(home6, ".kube/cache/http", hashlib.sha256(doc_url.encode()).hexdigest())
+    ok = False
+    if os.path.exists(f):
+        with open(f, "rb") as fh:
+            data = fh.read()
+        ok = hashlib.sha256(data[32:]).digest() == data[:32] and data[32:].startswith(b"HTTP/1.1 200 OK\r\n")
+    check(ok, "our entry has kubectl's name (sha256 of the URL) and checksum", f)
     srv.stop()
     # legacy discovery: same count as kubectl's on the same server
     srv = Fake("legacy", "--discovery", "legacy")
