@@ -20,9 +20,11 @@
  * Ownership: *out gets a new reference (it may share subtrees of modified by
  * reference), or NULL on error; the inputs are never modified (the in-place
  * sort of §3.3 is emulated on copies).
- * Errors: KS_EINPUT for documents that are not objects; KS_EINVALID for
- * lookup errors (`unable to find api field ...`), malformed directives, a
- * missing merge key, lists of lists; texts as in smp-semantics.md §6.
+ * Errors: KS_EINPUT for documents that are not objects (`invalid JSON
+ * document`) and malformed directives; KS_EINVALID for lookup errors
+ * (`unable to find api field ...`, `unexpected patch strategy`) and lists of
+ * lists; KS_EGENERIC for the rest (a missing merge key, mixed element kinds);
+ * texts as in smp-semantics.md §6.
  */
 int merge_smp_2way(json_t **out, const json_t *original, const json_t *modified,
                    const struct pmeta_type *schema, struct ks_err *e);
