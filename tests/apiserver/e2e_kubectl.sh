@@ -179,6 +179,14 @@ check_contains "prune output" 'configmap/drop pruned' "$D/last.out"
 check_rc "pruned is gone" 1 "$K" get cm drop
 check_rc "kept stays" 0 "$K" get cm keep
 
+# --- apply --prune with an ApplySet (KUBECTL_APPLYSET=true)
+"$K" delete cm keep >/dev/null 2>&1
+check_rc "applyset setup" 0 env KUBECTL_APPLYSET=true "$K" apply -n default --prune --applyset=configmap/set1 -f "$FX/prune"
+check_rc "applyset prune" 0 env KUBECTL_APPLYSET=true "$K" apply -n default --prune --applyset=configmap/set1 -f "$FX/prune/p1.yaml"
+check_contains "applyset prune output" 'configmap/drop pruned' "$D/last.out"
+check "applyset parent" "ConfigMap" "$("$REF" get cm set1 -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')"
+check_rc "applyset member stays" 0 "$K" get cm keep
+
 # --- a CRD, then its custom resources
 check_rc "apply crd" 0 "$K" apply -f "$FX/crd.yaml"
 check "crd established" True "$("$K" get crd widgets.example.com -o jsonpath='{.status.conditions[?(@.type=="Established")].status}')"
