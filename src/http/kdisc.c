@@ -390,8 +390,11 @@ static int kdisc_legacy(struct kdisc *d, const json_t *api, const json_t *apis, 
             char *t = kdisc_timeout(d);
             char *path = ks_asprintf("/%s/%s?timeout=%s", strchr(gv, '/') ? "apis" : "api", gv, t);
             free(t);
-            struct kclient_req req = {
-                .method = "GET", .path = path, .timeout_ms = kdisc_client_timeout(d)};
+            /* PARITY: kubectl asks the legacy group-version lists for JSON or any other type */
+            struct kclient_req req = {.method = "GET",
+                                      .path = path,
+                                      .accept = "application/json, */*",
+                                      .timeout_ms = kdisc_client_timeout(d)};
             fs[n].gv = ks_strdup(gv);
             kclient_submit(d->c, &req, kdisc_fetch_done, &fs[n], NULL);
             d->requests++;

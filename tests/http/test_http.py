@@ -670,9 +670,10 @@ def discovery_section():
     kc = kubeconfig("disc.json", [("c", {"server": f"http://127.0.0.1:{srv.port}"})], [],
                     [("x", {"cluster": "c"})], current="x")
 
-    def disc_reqs(m):
-        return sorted(f"{e['method']} {e['path']}" for e in srv.since(m)
-                      if e.get("category") == "discovery")
+    def disc_reqs(m, detail=False):
+        return sorted(f"{e['method']} {e['path']}" + (f"?{e['raw_query']} {e['headers'].get('Accept')}"
+                                                      if detail else "")
+                      for e in srv.since(m) if e.get("category") == "discovery")
 
     home1 = path("home-disc1")
     os.makedirs(home1)
@@ -788,10 +789,10 @@ def discovery_section():
     m = srv.mark()
     p = drv("map", "rbac.authorization.k8s.io/v1", "ClusterRole", "--kubeconfig", kc,
             env=env_for(home=home3), v9=False)
-    ours = disc_reqs(m)
+    ours = disc_reqs(m, True)
     m = srv.mark()
     kubectl("get", "configmaps", "--kubeconfig", kc, env=env_for(home=home4))
-    theirs = disc_reqs(m)
+    theirs = disc_reqs(m, True)
     check("resource=clusterroles namespaced=false" in p.stdout and ours == theirs,
           f"legacy discovery: {len(ours)} requests, the same as kubectl's", f"{ours} vs {theirs}")
     srv.stop()
