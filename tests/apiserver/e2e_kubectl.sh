@@ -184,7 +184,10 @@ check_rc "kept stays" 0 "$K" get cm keep
 check_rc "applyset setup" 0 env KUBECTL_APPLYSET=true "$K" apply -n default --prune --applyset=configmap/set1 -f "$FX/prune"
 check_rc "applyset prune" 0 env KUBECTL_APPLYSET=true "$K" apply -n default --prune --applyset=configmap/set1 -f "$FX/prune/p1.yaml"
 check_contains "applyset prune output" 'configmap/drop pruned' "$D/last.out"
-check "applyset parent" "ConfigMap" "$("$REF" get cm set1 -o jsonpath='{.metadata.annotations.applyset\.kubernetes\.io/contains-group-kinds}')"
+# kubectl 1.27 records group-resources, 1.33 group-kinds
+want=ConfigMap
+[ "$VER" = 1.27 ] && want=configmaps
+check "applyset parent" "$want" "$("$REF" get cm set1 -o json | "$AS_PY" -c 'import json,sys; a=json.load(sys.stdin)["metadata"]["annotations"]; print(a.get("applyset.kubernetes.io/contains-group-kinds", a.get("applyset.kubernetes.io/contains-group-resources")))')"
 check_rc "applyset member stays" 0 "$K" get cm keep
 
 # --- a CRD, then its custom resources
