@@ -90,15 +90,21 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Every skipped document's message, then the error that stopped the stream, if any. */
 static void load_bytes(struct manifest *m, struct cliopt_list *errs, const struct strbuf *sb,
-                       const char *source)
+                       const char *source, bool validate)
 {
     struct ks_err e = KS_ERR_INIT;
-    if (manifest_load(m, strbuf_str(sb), sb->len, source, NULL, &e) != 0)
+    struct manifest_opts mo = {NULL, validate};
+    size_t before = m->nerrs;
+    int rc = manifest_load_opts(m, strbuf_str(sb), sb->len, source, &mo, &e);
+    for (size_t i = before; i < m->nerrs; i++)
+        cliopt_list_add(errs, m->errs[i]);
+    if (rc && (m->nerrs == before || strcmp(e.msg, m->errs[before]) != 0))
         cliopt_list_add(errs, e.msg);
 }
 
-static void load_file(struct manifest *m, struct cliopt_list *errs, const char *path)
+static void load_file(struct manifest *m, struct cliopt_list *errs, const char *path, bool validate)
 {
     struct strbuf sb = STRBUF_INIT;
     if (read_path(&sb, path) != 0) {
@@ -106,13 +112,14 @@ static void load_file(struct manifest *m, struct cliopt_list *errs, const char *
         cliopt_list_add(errs, msg);
         free(msg);
     } else {
-        load_bytes(m, errs, &sb, path);
+        load_bytes(m, errs, &sb, path, validate);
     }
     strbuf_release(&sb);
 }
 
 /* Walk dir in lexical order; descend only when recursive. */
-static void load_dir(struct manifest *m, struct cliopt_list *errs, const char *dir, bool recursive)
+static void load_dir(struct manifest *m, struct cliopt_list *errs, const char *dir, bool recursive,
+                     bool validate)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -134,9 +141,9 @@ static void load_dir(struct manifest *m, struct cliopt_list *errs, const char *d
         struct stat st;
         if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
             if (recursive)
-                load_dir(m, errs, p, recursive);
+                load_dir(m, errs, p, recursive, validate);
         } else if (has_manifest_ext(names.v[i])) {
-            load_file(m, errs, p);
+            load_file(m, errs, p, validate);
         }
         free(p);
     }
@@ -190,7 +197,7 @@ int applyin_load(struct manifest *m, struct cliopt_list *errs, const struct appl
         struct strbuf sb = STRBUF_INIT;
         int rc = kustomize(&sb, o->kustomize, e);
         if (rc == 0)
-            load_bytes(m, errs, &sb, o->kustomize);
+            load_bytes(m, errs, &sb, o->kustomize, o->validate);
         strbuf_release(&sb);
         return rc;
     }
@@ -212,20 +219,20 @@ int applyin_load(struct manifest *m, struct cliopt_list *errs, const struct appl
                 cliopt_list_add(errs, msg);
                 free(msg);
             } else {
-                load_bytes(m, errs, &sb, "STDIN");
+                load_bytes(m, errs, &sb, "STDIN", o->validate);
             }
         } else if (is_url(f)) {
             struct ks_err ue = KS_ERR_INIT;
             if (read_url(&sb, f, &ue) != 0)
                 cliopt_list_add(errs, ue.msg);
             else
-                load_bytes(m, errs, &sb, f);
+                load_bytes(m, errs, &sb, f, o->validate);
         } else {
             struct stat st;
             if (stat(f, &st) == 0 && S_ISDIR(st.st_mode))
-                load_dir(m, errs, f, o->recursive);
+                load_dir(m, errs, f, o->recursive, o->validate);
             else
-                load_file(m, errs, f);
+                load_file(m, errs, f, o->validate);
         }
         strbuf_release(&sb);
     }

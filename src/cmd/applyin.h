@@ -16,6 +16,7 @@ struct applyin_opts {
     const struct cliopt_list *files; /* -f values, in order */
     bool recursive;                  /* -R */
     const char *kustomize;           /* -k DIR, or NULL */
+    bool validate; /* kubectl's client-side document checks (apply's --validate) */
 };
 
 /*

@@ -234,7 +234,8 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     int exit_code = 0;
     bool session = false;
 
-    struct applyin_opts io = {&o->files, o->recursive, o->kustomize};
+    struct applyin_opts io = {&o->files, o->recursive, o->kustomize,
+                              strcmp(o->field_validation, "Ignore") != 0};
     if (applyin_load(&m, &in_errs, &io, &e) != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 1;

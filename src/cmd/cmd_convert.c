@@ -268,7 +268,7 @@ static int run(struct convert_cmd *c, struct strbuf *out, struct ks_err *e)
     if ((rc = check_output(c->output ? c->output : "yaml", e)) ||
         (c->output_version && (rc = check_group_version(c->output_version, e))))
         goto done;
-    struct applyin_opts ao = {&c->files, c->recursive, NULL};
+    struct applyin_opts ao = {&c->files, c->recursive, NULL, false};
     if ((rc = applyin_load(&m, &errs, &ao, e)))
         goto done;
     if (errs.n) {

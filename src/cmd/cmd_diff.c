@@ -443,7 +443,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     struct diff_files files = {NULL, NULL, NULL, false};
     memset(&s, 0, sizeof(s));
 
-    struct applyin_opts io = {&o->files, o->recursive, o->kustomize};
+    struct applyin_opts io = {&o->files, o->recursive, o->kustomize, false};
     if (applyin_load(&m, &in_errs, &io, &e) != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 2;

@@ -101,7 +101,7 @@ static int run_view(struct la_opts *o, struct cliopt_list *args, int argc, char 
     if (o->files.n) {
         struct manifest m = MANIFEST_INIT;
         struct cliopt_list errs = {0};
-        struct applyin_opts io = {&o->files, o->recursive, NULL};
+        struct applyin_opts io = {&o->files, o->recursive, NULL, false};
         if (applyin_load(&m, &errs, &io, &e) != 0 || errs.n) {
             fprintf(stderr, "error: %s\n", errs.n ? errs.v[0] : e.msg);
             rc = 1;
@@ -198,7 +198,7 @@ static int run_set(struct la_opts *o, int argc, char **argv)
     else if (o->dry_run && strcmp(o->dry_run, "client") == 0)
         ao.dry = APPLY_DRY_CLIENT;
     ao.output = o->output;
-    struct applyin_opts io = {&o->files, o->recursive, NULL};
+    struct applyin_opts io = {&o->files, o->recursive, NULL, false};
     if (applyin_load(&m, &errs, &io, &e) != 0 || errs.n) {
         fprintf(stderr, "error: %s\n", errs.n ? errs.v[0] : e.msg);
         cliopt_list_free(&errs);
