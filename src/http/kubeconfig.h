@@ -63,7 +63,7 @@ struct kconn {
     char *password;
     json_t *exec;      /* the user's "exec" stanza (owned), or NULL */
     bool prompt_basic; /* https and no way to identify the user: kubectl prompts for basic
-                          auth on stdin before its first request (kubeconfig_prompt_basic) */
+                          auth on stdin before its first request (kprompt.h) */
     json_t *cluster;   /* the resolved cluster object (owned; for provideClusterInfo) */
     char *proxy_url;   /* the cluster's proxy-url, or NULL: HTTPS_PROXY/NO_PROXY then apply */
     /* impersonation */
@@ -102,25 +102,6 @@ int kubeconfig_load(struct kubeconfig *kc, const struct kflags *f, struct ks_err
  */
 int kubeconfig_resolve(struct kconn *out, const struct kubeconfig *kc, const struct kflags *f,
                        struct ks_err *e);
-
-/*
- * The minified configuration exactly as `kubectl config view --minify --raw -o json`
- * would print it: one cluster, one user, one context, current-context.
- * Flags are applied as kubectl applies them to `config view`.
- * Ownership: *out gets a new reference.
- */
-int kubeconfig_minify(json_t **out, const struct kubeconfig *kc, const struct kflags *f,
-                      struct ks_err *e);
-
-/*
- * What kubectl does when conn->prompt_basic is set (the edge calls this before the
- * first request; it is the only function here that reads and writes streams):
- * "Please enter Username: " on out and a line from in, then "Please enter Password: "
- * and a password read from a terminal (echo off). Fills conn->username/password.
- * Errors: KS_EINPUT "EOF" (no line), "error reading input for Password" (in is not a
- * terminal); kubectl prints both after "error: " and exits 1.
- */
-int kubeconfig_prompt_basic(struct kconn *conn, FILE *in, FILE *out, struct ks_err *e);
 
 /* Convenience for callers: kflags -> loaded -> resolved in one call. */
 int kubeconfig_conn_from_flags(struct kconn *out, const struct kflags *f, struct ks_err *e);

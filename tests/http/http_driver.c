@@ -5,7 +5,7 @@
  *   get PATH...        GET each path concurrently; prints "STATUS PATH" lines, bodies with -b
  *   do METHOD PATH [BODY] [CONTENT-TYPE]  one synchronous request
  *   probe              the dispatcher's /version probe
- *   minify             kubeconfig_minify() as JSON
+ *   minify             kcview_minify() as JSON
  *   conn               the resolved connection (no secrets) as JSON
  *   map APIVERSION KIND, mapres NAME   REST mapping; prints the discovery request count
  *   openapi GVKEY      fetch one OpenAPI v3 document; prints its top-level keys
@@ -15,6 +15,8 @@
  */
 #include "base/ks.h"
 #include "http/kclient.h"
+#include "http/kcview.h"
+#include "http/kprompt.h"
 #include "http/kdisc.h"
 #include "http/kflags.h"
 #include "http/kopenapi.h"
@@ -208,7 +210,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "minify") == 0) {
         json_t *m = NULL;
-        if (kubeconfig_minify(&m, &kc, &f, &e) < 0) {
+        if (kcview_minify(&m, &kc, &f, &e) < 0) {
             rc = fail(&e);
             goto done;
         }
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (conn.prompt_basic && strcmp(cmd, "conn") != 0 && strcmp(cmd, "probe") != 0 &&
-        kubeconfig_prompt_basic(&conn, stdin, stdout, &e) < 0) {
+        kprompt_basic(&conn, stdin, stdout, &e) < 0) {
         fflush(stdout);
         rc = fail(&e);
         goto done;
