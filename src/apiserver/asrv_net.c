@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,6 +28,9 @@ static int *conns;
 static size_t nconns, aconns;
 static size_t active;
 static int stopping;
+/* Threads that have finished serving, to be joined (so none outlives the server). */
+static pthread_t *done_th;
+static size_t ndone, adone;
 
 struct conn_arg {
     struct asrv *s;
@@ -82,9 +86,16 @@ static void conn_register(int fd)
 }
 
 /* Unregister and close under the lock, so a stop never shuts down a reused fd. */
-static void conn_finish(struct asrv_conn *c)
+static void conn_unregister(struct asrv_conn *c, bool thread)
 {
     pthread_mutex_lock(&conns_mu);
+    if (thread) {
+        if (ndone == adone) {
+            adone = adone ? adone * 2 : 64;
+            done_th = ks_realloc(done_th, adone * sizeof(pthread_t));
+        }
+        done_th[ndone++] = pthread_self();
+    }
     for (size_t i = 0; i < nconns; i++) {
         if (conns[i] == c->fd) {
             conns[i] = conns[--nconns];
@@ -95,6 +106,27 @@ static void conn_finish(struct asrv_conn *c)
     active--;
     pthread_cond_broadcast(&conns_cv);
     pthread_mutex_unlock(&conns_mu);
+}
+
+static void conn_finish(struct asrv_conn *c)
+{
+    /* free OpenSSL's per-thread state now, not in a destructor that may run after exit */
+    OPENSSL_thread_stop();
+    conn_unregister(c, true);
+}
+
+/* Join the threads that have finished. */
+static void reap(void)
+{
+    pthread_mutex_lock(&conns_mu);
+    pthread_t *th = done_th;
+    size_t n = ndone;
+    done_th = NULL;
+    ndone = adone = 0;
+    pthread_mutex_unlock(&conns_mu);
+    for (size_t i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+    free(th);
 }
 
 /* Wait ms milliseconds (ms < 0: forever) or until the server stops or the peer goes away. */
@@ -189,7 +221,6 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
     (void)e;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 1024 * 1024);
     for (;;) {
         struct pollfd p[2] = {{s->listen_fd, POLLIN, 0}, {s->stop_pipe[0], POLLIN, 0}};
@@ -198,6 +229,7 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
                 continue;
             break;
         }
+        reap();
         if (p[1].revents)
             break;
         if (!(p[0].revents & POLLIN))
@@ -216,7 +248,7 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
         if (pthread_create(&th, &attr, conn_main, a) != 0) {
             struct asrv_conn c;
             asrv_conn_init(&c, fd, NULL);
-            conn_finish(&c);
+            conn_unregister(&c, false);
             free(a);
         }
     }
@@ -236,5 +268,6 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
     conns = NULL;
     nconns = aconns = 0;
     pthread_mutex_unlock(&conns_mu);
+    reap();
     return 0;
 }
