@@ -8,7 +8,6 @@
 #include "merge/plan.h"
 
 #include "base/gojson.h"
-#include "base/yamlout.h"
 #include "merge/merge_jmp.h"
 #include "merge/merge_smp.h"
 
@@ -109,33 +108,6 @@ static int plan_create(struct plan *p, const struct plan_in *in)
     return 0;
 }
 
-/*
- * The whole conflict message, which does not fit a struct ks_err: the patch
- * that overwriting would send and the changes from original to current, both
- * as YAML (PARITY: strategicpatch.CreateThreeWayMergePatch's ErrConflict text).
- */
-static char *conflict_text(const json_t *original, const json_t *modified, const json_t *current,
-                           const struct pmeta_type *schema)
-{
-    json_t *patch = NULL, *changed = NULL;
-    struct merge_smp_opts none = {0};
-    struct strbuf sb = STRBUF_INIT;
-    json_t *empty = json_object();
-    const json_t *ov = json_is_object(original) ? original : empty;
-    if (merge_smp_3way(&patch, original, modified, current, schema, true, NULL) == 0 &&
-        merge_smp_diff(&changed, ov, current, schema, &none, NULL) == 0) {
-        strbuf_adds(&sb, "patch:\n");
-        yamlout_write(&sb, patch, NULL);
-        strbuf_adds(&sb, "\nconflicts with changes made from original to current:\n");
-        yamlout_write(&sb, changed, NULL);
-        strbuf_addch(&sb, '\n');
-    }
-    json_decref(empty);
-    json_decref(patch);
-    json_decref(changed);
-    return sb.len ? strbuf_detach(&sb, NULL) : NULL;
-}
-
 int plan_object(struct plan *p, const struct plan_in *in, struct ks_err *e)
 {
     int rc = 0;
@@ -169,8 +141,8 @@ int plan_object(struct plan *p, const struct plan_in *in, struct ks_err *e)
 
     if (in->smp) {
         rc = merge_smp_3way(&patch, original, modified, in->live, in->schema, in->overwrite, e);
-        if (rc == KS_ECONFLICT)
-            p->conflict = conflict_text(original, modified, in->live, in->schema);
+        if (rc == KS_ECONFLICT) /* the whole text: a struct ks_err holds 255 bytes */
+            merge_smp_3way_conflict(&p->conflict, original, modified, in->live, in->schema, NULL);
         p->content_type = "application/strategic-merge-patch+json";
     } else {
         rc = merge_jmp_3way(&patch, original, modified, in->live, e);
