@@ -22,8 +22,8 @@
 #define SSA_LAST_APPLIED_MANAGER "kubectl-last-applied"
 #define SSA_MAX_MIGRATION_PATCHES 5
 
-static const char *const annotation_path[] = {"f:metadata", "f:annotations",
-                                              "f:" PLAN_LAST_APPLIED};
+static const char annotation_field[] = "f:kubectl.kubernetes.io/last-applied-configuration";
+static const char *const annotation_path[] = {"f:metadata", "f:annotations", annotation_field};
 
 static void cb_apply(struct kclient *c, const struct kclient_resp *resp, void *arg);
 static void cb_save(struct kclient *c, const struct kclient_resp *resp, void *arg);
