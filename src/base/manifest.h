@@ -1,7 +1,10 @@
 /*
  * manifest.h: the objects of a manifest stream (kubectl -f): YAML or JSON,
- * several documents separated by `---`, empty documents skipped, `kind: List`
- * (and *List) flattened, every object remembering where it came from.
+ * several documents separated by `---`, empty and null documents skipped,
+ * any object with `items` (kind: List, ConfigMapList...) flattened, every
+ * object remembering where it came from. As kubectl reads files: a UTF-8 BOM
+ * is dropped, UTF-16 (with its BOM) is converted, invalid UTF-8 becomes
+ * U+FFFD; each object must also decode as TypeMeta + ObjectMeta.
  */
 #ifndef MANIFEST_H
 #define MANIFEST_H
@@ -18,7 +21,7 @@ struct manifest_obj {
     char *source; /* owned: the file name (or "STDIN", or a URL) */
     int doc;      /* 1-based document number in the stream */
     int item;     /* 0, or 1-based index within a List */
-    int line;     /* 1-based line where the document starts */
+    int line;     /* 1-based file line of the document's first content line */
 };
 
 struct manifest {
