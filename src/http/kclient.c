@@ -8,6 +8,7 @@
 #include "http/kclient.h"
 
 #include "http/kauth.h"
+#include "http/kgoerr.h"
 #include "http/klog.h"
 #include "http/kproxy.h"
 
@@ -283,145 +284,23 @@ static void kclient_add_header(struct kclient_call *call, const char *name, cons
     }
 }
 
-/* Sort the "\tName: value\n" lines of sb (Go prints http.Header sorted by name). */
-static void kclient_sort_lines(struct strbuf *sb)
-{
-    size_t n = 0, cap = 16;
-    char **lines = ks_malloc(cap * sizeof(char *));
-    char *s = klog_detach(sb), *save = NULL;
-    for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        if (n == cap)
-            lines = ks_realloc(lines, (cap *= 2) * sizeof(char *));
-        lines[n++] = l;
-    }
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(lines[j - 1], lines[j]) > 0; j--) {
-            char *t = lines[j];
-            lines[j] = lines[j - 1];
-            lines[j - 1] = t;
-        }
-    for (size_t i = 0; i < n; i++)
-        strbuf_addf(sb, "%s\n", lines[i]);
-    free(lines);
-    free(s);
-}
-
 static void kclient_log_request(struct kclient_call *call)
 {
-    struct kclient *c = call->c;
-    int v = c->conn->verbosity;
-    struct strbuf sb = STRBUF_INIT;
-    if (v < 7)
-        return;
-    if (v >= 8) {
-        klog_header(&sb, 'I', "request.go:1212");
-        strbuf_adds(&sb, "\"Request Body\"");
-        klog_body(&sb, call->body ? call->body : "", call->body ? call->body_len : 0, v);
-        strbuf_addch(&sb, '\n');
-    }
-    klog_header(&sb, 'I', "round_trippers.go:527");
-    strbuf_addf(&sb, "\"Request\" verb=\"%s\" url=", call->method);
-    klog_quote(&sb, call->url, strlen(call->url));
-    kclient_sort_lines(&call->req_log_hdrs);
-    strbuf_addf(&sb, " headers=<\n%s >\n", strbuf_str(&call->req_log_hdrs));
-    klog_flush(&sb, c->log);
-    strbuf_release(&sb);
+    klog_request(call->c->log, call->c->conn->verbosity, call->method, call->url,
+                 &call->req_log_hdrs, call->body, call->body_len);
 }
 
 static void kclient_log_response(struct kclient_call *call)
 {
-    struct kclient *c = call->c;
     const struct kclient_resp *r = &call->resp;
-    int v = c->conn->verbosity;
-    struct strbuf sb = STRBUF_INIT;
-    long ms = (long)(r->elapsed_ms + 0.5);
-    if (v < 6)
-        return;
-    klog_header(&sb, 'I', "round_trippers.go:632");
-    if (v < 7) {
-        strbuf_addf(&sb, "\"Response\" verb=\"%s\" url=", call->method);
-        klog_quote(&sb, call->url, strlen(call->url));
-        if (r->status)
-            strbuf_addf(&sb, " status=\"%ld %s\" milliseconds=%ld\n", r->status,
-                        klog_status_text(r->status), ms);
-        else
-            strbuf_addf(&sb, " status=\"\" milliseconds=%ld\n", ms);
-    } else {
-        kclient_sort_lines(&call->resp_hdrs);
-        if (r->status)
-            strbuf_addf(&sb, "\"Response\" status=\"%ld %s\" headers=<\n%s > milliseconds=%ld\n",
-                        r->status, klog_status_text(r->status), strbuf_str(&call->resp_hdrs), ms);
-        else
-            strbuf_addf(&sb, "\"Response\" status=\"\" milliseconds=%ld\n", ms);
-    }
-    if (v >= 8 && r->status) {
-        klog_header(&sb, 'I', "request.go:1212");
-        strbuf_adds(&sb, "\"Response Body\"");
-        klog_body(&sb, r->body.buf ? r->body.buf : "", r->body.len, v);
-        strbuf_addch(&sb, '\n');
-    }
-    klog_flush(&sb, c->log);
-    strbuf_release(&sb);
-}
-
-/* Go's url.Error operation: "Get", "Post", "Patch", ... */
-static void kclient_go_op(char *dst, size_t n, const char *method)
-{
-    size_t i = 0;
-    for (; method[i] && i + 1 < n; i++)
-        dst[i] = (char)(i == 0                                   ? method[i]
-                        : (method[i] >= 'A' && method[i] <= 'Z') ? method[i] + 32
-                                                                 : method[i]);
-    dst[i] = '\0';
+    klog_response(call->c->log, call->c->conn->verbosity, call->method, call->url, r->status,
+                  r->elapsed_ms, &call->resp_hdrs, r->body.buf, r->body.len);
 }
 
 static void kclient_transport_error(struct kclient_call *call, CURLcode cc)
 {
-    char op[16];
-    const char *why;
-    char hostport[256] = "";
-    const char *p = strstr(call->c->conn->server, "://");
-    if (p)
-        snprintf(hostport, sizeof(hostport), "%.*s", (int)strcspn(p + 3, "/"), p + 3);
-    kclient_go_op(op, sizeof(op), call->method);
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-        ks_fail(&call->resp.err, KS_EHTTP, "%s \"%s\": dial tcp %s: connect: connection refused",
-                op, call->url, hostport);
-        return;
-    case CURLE_COULDNT_RESOLVE_HOST:
-        ks_fail(&call->resp.err, KS_EHTTP, "%s \"%s\": dial tcp: lookup %s: no such host", op,
-                call->url, hostport);
-        return;
-    case CURLE_OPERATION_TIMEDOUT:
-        why = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)";
-        break;
-    case CURLE_PEER_FAILED_VERIFICATION:
-        why = strstr(call->errbuf, "match") || strstr(call->errbuf, "subject")
-                  ? "tls: failed to verify certificate: x509: certificate is not valid for the "
-                    "requested host"
-                  : "tls: failed to verify certificate: x509: certificate signed by unknown "
-                    "authority";
-        break;
-    case CURLE_SSL_CONNECT_ERROR:
-        why = "remote error: tls: handshake failure";
-        break;
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-        /* the server refused our (missing) client certificate during the handshake */
-        if (strstr(call->errbuf, "alert certificate required"))
-            why = "remote error: tls: certificate required";
-        else if (strstr(call->errbuf, "alert bad certificate") ||
-                 strstr(call->errbuf, "alert unknown ca"))
-            why = "remote error: tls: bad certificate";
-        else
-            why = "EOF";
-        break;
-    default:
-        why = call->errbuf[0] ? call->errbuf : curl_easy_strerror(cc);
-    }
-    ks_fail(&call->resp.err, KS_EHTTP, "%s \"%s\": %s", op, call->url, why);
+    kgoerr_transport(&call->resp.err, call->method, call->url, call->c->conn->server, (int)cc,
+                     call->errbuf);
 }
 
 static void kclient_set_tls(struct kclient_call *call, CURL *h, struct ks_err *e)

@@ -5,7 +5,10 @@
  */
 #include "http/klog.h"
 
+#include "base/ks.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -143,4 +146,82 @@ char *klog_detach(struct strbuf *sb)
 {
     strbuf_add(sb, "", 0);
     return strbuf_detach(sb, NULL);
+}
+
+/* Sort the "\tName: value\n" lines of sb (Go prints http.Header sorted by name). */
+void klog_sort_headers(struct strbuf *sb)
+{
+    size_t n = 0, cap = 16;
+    char **lines = ks_malloc(cap * sizeof(char *));
+    char *s = klog_detach(sb), *save = NULL;
+    for (char *l = strtok_r(s, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (n == cap)
+            lines = ks_realloc(lines, (cap *= 2) * sizeof(char *));
+        lines[n++] = l;
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(lines[j - 1], lines[j]) > 0; j--) {
+            char *t = lines[j];
+            lines[j] = lines[j - 1];
+            lines[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(sb, "%s\n", lines[i]);
+    free(lines);
+    free(s);
+}
+
+void klog_request(FILE *fp, int v, const char *method, const char *url, struct strbuf *hdrs,
+                  const char *body, size_t len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (v < 7)
+        return;
+    if (v >= 8) {
+        klog_header(&sb, 'I', "request.go:1212");
+        strbuf_adds(&sb, "\"Request Body\"");
+        klog_body(&sb, body ? body : "", body ? len : 0, v);
+        strbuf_addch(&sb, '\n');
+    }
+    klog_header(&sb, 'I', "round_trippers.go:527");
+    strbuf_addf(&sb, "\"Request\" verb=\"%s\" url=", method);
+    klog_quote(&sb, url, strlen(url));
+    klog_sort_headers(hdrs);
+    strbuf_addf(&sb, " headers=<\n%s >\n", strbuf_str(hdrs));
+    klog_flush(&sb, fp);
+    strbuf_release(&sb);
+}
+
+void klog_response(FILE *fp, int v, const char *method, const char *url, long status,
+                   double elapsed_ms, struct strbuf *hdrs, const char *body, size_t len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    long ms = (long)(elapsed_ms + 0.5);
+    if (v < 6)
+        return;
+    klog_header(&sb, 'I', "round_trippers.go:632");
+    if (v < 7) {
+        strbuf_addf(&sb, "\"Response\" verb=\"%s\" url=", method);
+        klog_quote(&sb, url, strlen(url));
+        if (status)
+            strbuf_addf(&sb, " status=\"%ld %s\" milliseconds=%ld\n", status,
+                        klog_status_text(status), ms);
+        else
+            strbuf_addf(&sb, " status=\"\" milliseconds=%ld\n", ms);
+    } else {
+        klog_sort_headers(hdrs);
+        if (status)
+            strbuf_addf(&sb, "\"Response\" status=\"%ld %s\" headers=<\n%s > milliseconds=%ld\n",
+                        status, klog_status_text(status), strbuf_str(hdrs), ms);
+        else
+            strbuf_addf(&sb, "\"Response\" status=\"\" milliseconds=%ld\n", ms);
+    }
+    if (v >= 8 && status) {
+        klog_header(&sb, 'I', "request.go:1212");
+        strbuf_adds(&sb, "\"Response Body\"");
+        klog_body(&sb, body ? body : "", body ? len : 0, v);
+        strbuf_addch(&sb, '\n');
+    }
+    klog_flush(&sb, fp);
+    strbuf_release(&sb);
 }

@@ -33,6 +33,24 @@ const char *klog_status_text(long code);
  */
 char *klog_detach(struct strbuf *sb);
 
+/* Sort the "\tName: value\n" lines of sb (Go prints http.Header sorted by name). */
+void klog_sort_headers(struct strbuf *sb);
+
+/*
+ * The trace of a request at verbosity v: nothing below 7; "Request" with its
+ * headers (hdrs: "\tName: value\n" lines, sorted here) at 7; the "Request Body"
+ * line before it at 8 and above.
+ */
+void klog_request(FILE *fp, int v, const char *method, const char *url, struct strbuf *hdrs,
+                  const char *body, size_t len);
+
+/*
+ * The trace of a response: the one-line "Response" at 6, with headers at 7,
+ * then "Response Body" at 8 and above (status 0: a transport failure).
+ */
+void klog_response(FILE *fp, int v, const char *method, const char *url, long status,
+                   double elapsed_ms, struct strbuf *hdrs, const char *body, size_t len);
+
 /* Write sb to fp in one call and reset it. */
 void klog_flush(struct strbuf *sb, FILE *fp);
 
