@@ -221,7 +221,8 @@ int asrv_net_run(struct asrv *s, struct ks_err *e)
     (void)e;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 1024 * 1024);
+    /* documents nest up to 10000 levels (Go's limit) and every layer recurses: reserve room */
+    pthread_attr_setstacksize(&attr, 64 * 1024 * 1024);
     for (;;) {
         struct pollfd p[2] = {{s->listen_fd, POLLIN, 0}, {s->stop_pipe[0], POLLIN, 0}};
         if (poll(p, 2, -1) < 0) {

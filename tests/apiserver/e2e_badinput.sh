@@ -71,6 +71,16 @@ check "chunked request body" True "$(grep -q '201 Created' "$D/raw2" && echo Tru
 t=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H "$J" --data @"$D/big.json" "$CM")
 check "Expect: 100-continue answered (no 1 s wait)" True "$("$AS_PY" -c "print($t < 0.9)")"
 check "big object stored" 5000 "$(curl -s "$CM/big" | "$AS_PY" -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["k"]))')"
+# documents nest up to Go's 10000 levels: served (no stack overflow), deeper refused
+if [ -n "$FX" ]; then
+    for depth in 9990 10100; do
+        "$AS_PY" -c 'import sys; d = int(sys.argv[1]); print("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"deep%d\"},\"spec\":" % d + "{\"a\":" * d + "1" + "}" * d + "}")' "$depth" >"$D/deep.json"
+        st=$(code -X POST -H "$J" --data-binary @"$D/deep.json" "$U/apis/example.com/v1/gizmos")
+        [ "$depth" = 9990 ] && check "depth $depth created" 201 "$st" || check "depth $depth refused" 400 "$st"
+    done
+    "$AS_PY" -c 'import sys; d = 9990; print("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"deep9990\"},\"spec\":" + "{\"b\":" * d + "1" + "}" * d + "}")' >"$D/deep2.json"
+    check "deep server-side apply" 200 "$(code -X PATCH -H "$AP" --data-binary @"$D/deep2.json" "$U/apis/example.com/v1/gizmos/deep9990?fieldManager=x")"
+fi
 check "still serving" 200 "$(code "$U/healthz")"
 if [ -n "$FX" ]; then
     check "fixture configmap" 200 "$(code "$U/api/v1/namespaces/seeded/configmaps/settings")"
