@@ -961,6 +961,9 @@ def secrets_section():
 
 
 def main():
+    import signal
+    # a ctest TIMEOUT sends SIGTERM: leave through the finally below, which stops the servers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     make_certs()
     sections = [("tls", tls_section), ("exec", exec_section), ("proxy", proxy_section),
                 ("hang", hang_section), ("kubeconfig", kubeconfig_section),
