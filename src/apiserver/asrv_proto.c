@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ptype { P_STR, P_BYTES, P_INT, P_BOOL, P_MSG, P_MAP_SS, P_MAP_SB, P_TIME };
+/* P_INT0: an omitempty integer (gogo-protobuf writes 0; JSON leaves it out) */
+enum ptype { P_STR, P_BYTES, P_INT, P_INT0, P_BOOL, P_MSG, P_MAP_SS, P_MAP_SB, P_TIME };
 
 struct pmsg;
 
@@ -38,7 +39,7 @@ MSG(owner_ref, {1, "kind", P_STR, false, NULL}, {3, "name", P_STR, false, NULL},
     {6, "controller", P_BOOL, false, NULL}, {7, "blockOwnerDeletion", P_BOOL, false, NULL});
 MSG(object_meta, {1, "name", P_STR, false, NULL}, {2, "generateName", P_STR, false, NULL},
     {3, "namespace", P_STR, false, NULL}, {5, "uid", P_STR, false, NULL},
-    {6, "resourceVersion", P_STR, false, NULL}, {7, "generation", P_INT, false, NULL},
+    {6, "resourceVersion", P_STR, false, NULL}, {7, "generation", P_INT0, false, NULL},
     {8, "creationTimestamp", P_TIME, false, NULL}, {11, "labels", P_MAP_SS, false, NULL},
     {12, "annotations", P_MAP_SS, false, NULL}, {13, "ownerReferences", P_MSG, true, &owner_ref},
     {14, "finalizers", P_STR, true, NULL});
@@ -198,8 +199,12 @@ static int field(json_t *obj, const struct pfield *f, int wt, uint64_t v, struct
     case P_BYTES:
         val = wt == 2 ? b64(sub->p, (size_t)(sub->end - sub->p)) : NULL;
         break;
+    case P_INT0:
+        if (wt == 0 && v == 0)
+            return 0;
+        /* fall through */
     case P_INT:
-        val = wt == 0 ? json_integer((json_int_t)v) : NULL;
+        val = wt == 0 ? json_integer((json_int_t)(int64_t)v) : NULL;
         break;
     case P_BOOL:
         val = wt == 0 ? json_boolean(v != 0) : NULL;
@@ -252,10 +257,40 @@ static json_t *decode_msg(struct rd *r, const struct pmsg *m, int depth)
     return obj;
 }
 
+/* apps/v1 Deployment, as `kubectl create deployment` fills it (k8s.io/api/apps/v1/generated.proto).
+ */
+MSG(label_selector, {1, "matchLabels", P_MAP_SS, false, NULL});
+MSG(container_port, {1, "name", P_STR, false, NULL}, {2, "hostPort", P_INT0, false, NULL},
+    {3, "containerPort", P_INT, false, NULL}, {4, "protocol", P_STR, false, NULL},
+    {5, "hostIP", P_STR, false, NULL});
+MSG(env_var, {1, "name", P_STR, false, NULL}, {2, "value", P_STR, false, NULL});
+/* NEEDSWORK: limits and requests (maps of Quantity messages) are not decoded */
+MSG(resources, {0, "", P_STR, false, NULL});
+MSG(container, {1, "name", P_STR, false, NULL}, {2, "image", P_STR, false, NULL},
+    {3, "command", P_STR, true, NULL}, {4, "args", P_STR, true, NULL},
+    {5, "workingDir", P_STR, false, NULL}, {6, "ports", P_MSG, true, &container_port},
+    {7, "env", P_MSG, true, &env_var}, {8, "resources", P_MSG, false, &resources},
+    {13, "terminationMessagePath", P_STR, false, NULL},
+    {14, "imagePullPolicy", P_STR, false, NULL});
+MSG(pod_spec, {2, "containers", P_MSG, true, &container}, {3, "restartPolicy", P_STR, false, NULL},
+    {6, "dnsPolicy", P_STR, false, NULL}, {7, "nodeSelector", P_MAP_SS, false, NULL},
+    {8, "serviceAccountName", P_STR, false, NULL});
+MSG(pod_template, {1, "metadata", P_MSG, false, &object_meta},
+    {2, "spec", P_MSG, false, &pod_spec});
+MSG(deploy_strategy, {1, "type", P_STR, false, NULL});
+MSG(deploy_spec, {1, "replicas", P_INT, false, NULL},
+    {2, "selector", P_MSG, false, &label_selector}, {3, "template", P_MSG, false, &pod_template},
+    {4, "strategy", P_MSG, false, &deploy_strategy}, {5, "minReadySeconds", P_INT0, false, NULL},
+    {6, "revisionHistoryLimit", P_INT, false, NULL},
+    {9, "progressDeadlineSeconds", P_INT, false, NULL});
+MSG(deployment, {1, "metadata", P_MSG, false, &object_meta},
+    {2, "spec", P_MSG, false, &deploy_spec});
+
 static const struct {
     const char *api_version, *kind;
     const struct pmsg *msg;
 } kinds[] = {
+    {"apps/v1", "Deployment", &deployment},
     {"v1", "ConfigMap", &configmap},
     {"v1", "Secret", &secret},
     {"v1", "Namespace", &namespace},

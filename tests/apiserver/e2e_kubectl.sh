@@ -164,6 +164,15 @@ check_rc "create -f" 0 "$K" create -f "$FX/prune/p2.yaml"
 check_rc "create again" 1 "$K" create -f "$FX/prune/p2.yaml"
 check_contains "create again message" 'configmaps "drop" already exists' "$D/last.err"
 check_rc "create namespace" 0 "$K" create namespace scratch
+# kubectl 1.33 sends these as protobuf: the stored object holds what kubectl built
+"$K" create deployment made --image=nginx:1.25 --port=80 --replicas=3 --dry-run=client -o json >"$D/client.json"
+check_rc "create deployment" 0 "$K" create deployment made --image=nginx:1.25 --port=80 --replicas=3
+"$K" get deploy made -o json >"$D/made.json"
+"$AS_PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["metadata"].pop("creationTimestamp", None); json.dump(d, open(sys.argv[1], "w"))' "$D/client.json"
+check_rc "created deployment holds kubectl's object" 0 "$AS_PY" "$HERE/samejson.py" --subset "$D/made.json" "$D/client.json"
+[ -s "$D/last.out" ] && cat "$D/last.out"
+check_rc "create secret" 0 "$K" create secret generic made --from-literal=pw=s3cret
+check "secret data" czNjcmV0 "$("$K" get secret made -o jsonpath='{.data.pw}')"
 check_rc "delete" 0 "$K" delete cm drop
 check_contains "delete output" 'configmap "drop" deleted' "$D/last.out"
 check_rc "deleted is gone" 1 "$K" get cm drop

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""samejson.py GOT EXPECTED: compare two Kubernetes objects (JSON files),
-ignoring what the server sets on every write (resourceVersion, generation,
-managedFields). Prints the differing paths; exit 0 when equal."""
+"""samejson.py [--subset] GOT EXPECTED: compare two Kubernetes objects (JSON
+files), ignoring what the server sets on every write (resourceVersion,
+generation, managedFields). With --subset, GOT may hold more (defaults) but
+every field of EXPECTED must be in it with the same value. Prints the
+differing paths; exit 0 when equal."""
 import json
 import sys
 
@@ -16,14 +18,22 @@ def norm(o):
     return o
 
 
+SUBSET = len(sys.argv) > 1 and sys.argv[1] == "--subset"
+if SUBSET:
+    del sys.argv[1]
+
+
 def diff(a, b, path, out):
     if isinstance(a, dict) and isinstance(b, dict):
-        for k in sorted(set(a) | set(b)):
+        for k in sorted(set(b) if SUBSET else set(a) | set(b)):
             if k not in a or k not in b:
                 out.append(f"{path}.{k}: {'missing' if k not in a else repr(a[k])} vs "
                            f"{'missing' if k not in b else repr(b[k])}")
             else:
                 diff(a[k], b[k], f"{path}.{k}", out)
+    elif SUBSET and isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            diff(x, y, f"{path}[{i}]", out)
     elif a != b or type(a) is not type(b):
         out.append(f"{path}: {a!r} vs {b!r}")
 
