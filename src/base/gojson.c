@@ -444,7 +444,6 @@ struct jp {
     struct ks_err *e;
     struct strbuf tmp;
     const char *const *skip; /* object members with these keys are validated, not kept */
-    bool names;              /* the object being read maps names ("properties"): keep all */
 };
 
 static bool jp_skipped(const struct jp *p, const char *key, size_t klen)
@@ -672,103 +671,6 @@ done:
     return rc;
 }
 
-static int jp_value(struct jp *p, json_t **out);
-
-static int jp_object(struct jp *p, json_t **out)
-{
-    /* A "properties" object maps field names, whose keys are never keywords. */
-    bool names = p->names;
-    p->names = false;
-    json_t *obj = json_object();
-    p->pos++;
-    jp_ws(p);
-    if (p->pos < p->len && p->s[p->pos] == '}') {
-        p->pos++;
-        *out = obj;
-        return 0;
-    }
-    for (;;) {
-        jp_ws(p);
-        if (p->pos >= p->len || p->s[p->pos] != '"') {
-            json_decref(obj);
-            return jp_badchar(p, "looking for beginning of object key string");
-        }
-        int src = jp_string(p);
-        if (src) {
-            json_decref(obj);
-            return src;
-        }
-        char *key = ks_strndup(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
-        size_t klen = p->tmp.len;
-        jp_ws(p);
-        if (p->pos >= p->len || p->s[p->pos] != ':') {
-            free(key);
-            json_decref(obj);
-            return jp_badchar(p, "after object key");
-        }
-        p->pos++;
-        json_t *v = NULL;
-        p->names = p->skip && !names && klen == 10 && memcmp(key, "properties", 10) == 0;
-        int rc = jp_value(p, &v);
-        p->names = false;
-        if (rc) {
-            free(key);
-            json_decref(obj);
-            return rc;
-        }
-        if (!names && jp_skipped(p, key, klen))
-            json_decref(v);
-        else
-            json_object_setn_new_nocheck(obj, key, klen, v);
-        free(key);
-        jp_ws(p);
-        if (p->pos < p->len && p->s[p->pos] == ',') {
-            p->pos++;
-            continue;
-        }
-        if (p->pos < p->len && p->s[p->pos] == '}') {
-            p->pos++;
-            *out = obj;
-            return 0;
-        }
-        json_decref(obj);
-        return jp_badchar(p, "after object key:value pair");
-    }
-}
-
-static int jp_array(struct jp *p, json_t **out)
-{
-    json_t *arr = json_array();
-    p->pos++;
-    jp_ws(p);
-    if (p->pos < p->len && p->s[p->pos] == ']') {
-        p->pos++;
-        *out = arr;
-        return 0;
-    }
-    for (;;) {
-        json_t *v = NULL;
-        int rc = jp_value(p, &v);
-        if (rc) {
-            json_decref(arr);
-            return rc;
-        }
-        json_array_append_new(arr, v);
-        jp_ws(p);
-        if (p->pos < p->len && p->s[p->pos] == ',') {
-            p->pos++;
-            continue;
-        }
-        if (p->pos < p->len && p->s[p->pos] == ']') {
-            p->pos++;
-            *out = arr;
-            return 0;
-        }
-        json_decref(arr);
-        return jp_badchar(p, "after array element");
-    }
-}
-
 static int jp_literal(struct jp *p, const char *word, json_t *v, json_t **out)
 {
     size_t n = strlen(word);
@@ -787,37 +689,145 @@ static int jp_literal(struct jp *p, const char *word, json_t *v, json_t **out)
     return 0;
 }
 
-static int jp_value(struct jp *p, json_t **out)
+/* One open object or array while decoding. */
+struct jp_frame {
+    json_t *c; /* the container */
+    char *key; /* objects: the key whose value is being read */
+    size_t klen;
+    bool names; /* a "properties" object: its keys are names, never skipped */
+};
+
+/* Read a member key and its ':' (p->pos on the opening quote). */
+static int jp_key(struct jp *p, struct jp_frame *f)
 {
     jp_ws(p);
-    if (p->pos >= p->len)
-        return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
-    char c = p->s[p->pos];
-    int rc;
-    switch (c) {
-    case '{':
-    case '[':
-        if (++p->depth > GOJSON_MAX_DEPTH)
-            return ks_fail(p->e, KS_EINPUT, "exceeded max depth");
-        rc = c == '{' ? jp_object(p, out) : jp_array(p, out);
-        p->depth--;
+    if (p->pos >= p->len || p->s[p->pos] != '"')
+        return jp_badchar(p, "looking for beginning of object key string");
+    int rc = jp_string(p);
+    if (rc)
         return rc;
-    case '"':
-        rc = jp_string(p);
-        if (rc == 0)
-            *out = json_stringn_nocheck(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
-        return rc;
-    case 't':
-        return jp_literal(p, "true", json_true(), out);
-    case 'f':
-        return jp_literal(p, "false", json_false(), out);
-    case 'n':
-        return jp_literal(p, "null", json_null(), out);
-    default:
-        if (c == '-' || (c >= '0' && c <= '9'))
-            return jp_number(p, out);
-        return jp_badchar(p, "looking for beginning of value");
+    free(f->key);
+    f->key = ks_strndup(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
+    f->klen = p->tmp.len;
+    jp_ws(p);
+    if (p->pos >= p->len || p->s[p->pos] != ':')
+        return jp_badchar(p, "after object key");
+    p->pos++;
+    return 0;
+}
+
+/*
+ * Decode one value with an explicit stack (no recursion, so hostile nesting
+ * up to Go's limit cannot overflow the C stack, sanitizers included).
+ */
+static int jp_value(struct jp *p, json_t **out)
+{
+    struct jp_frame *st = NULL;
+    size_t depth = 0, alloc = 0;
+    json_t *v = NULL;
+    int rc = 0;
+    for (;;) {
+        /* read a value, or open a container */
+        jp_ws(p);
+        if (p->pos >= p->len) {
+            rc = ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+            goto fail;
+        }
+        char c = p->s[p->pos];
+        if (c == '{' || c == '[') {
+            if (depth + 1 > GOJSON_MAX_DEPTH) {
+                rc = ks_fail(p->e, KS_EINPUT, "exceeded max depth");
+                goto fail;
+            }
+            if (depth == alloc) {
+                alloc = alloc ? 2 * alloc : 16;
+                st = ks_realloc(st, alloc * sizeof(*st));
+            }
+            struct jp_frame *f = &st[depth++];
+            bool parent_names = depth > 1 && st[depth - 2].key && p->skip && !st[depth - 2].names &&
+                                st[depth - 2].klen == 10 &&
+                                memcmp(st[depth - 2].key, "properties", 10) == 0;
+            f->c = c == '{' ? json_object() : json_array();
+            f->key = NULL;
+            f->klen = 0;
+            f->names = parent_names;
+            p->pos++;
+            jp_ws(p);
+            if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
+                p->pos++;
+                v = f->c;
+                depth--;
+            } else if (c == '{') {
+                if ((rc = jp_key(p, f)) != 0)
+                    goto fail;
+                continue;
+            } else {
+                continue;
+            }
+        } else if (c == '"') {
+            if ((rc = jp_string(p)) != 0)
+                goto fail;
+            v = json_stringn_nocheck(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
+        } else if (c == 't') {
+            if ((rc = jp_literal(p, "true", json_true(), &v)) != 0)
+                goto fail;
+        } else if (c == 'f') {
+            if ((rc = jp_literal(p, "false", json_false(), &v)) != 0)
+                goto fail;
+        } else if (c == 'n') {
+            if ((rc = jp_literal(p, "null", json_null(), &v)) != 0)
+                goto fail;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            if ((rc = jp_number(p, &v)) != 0)
+                goto fail;
+        } else {
+            rc = jp_badchar(p, "looking for beginning of value");
+            goto fail;
+        }
+        /* attach v to the open containers, closing those that end here */
+        for (;;) {
+            if (depth == 0) {
+                free(st);
+                *out = v;
+                return 0;
+            }
+            struct jp_frame *f = &st[depth - 1];
+            bool obj = json_is_object(f->c);
+            if (obj) {
+                if (!f->names && jp_skipped(p, f->key, f->klen))
+                    json_decref(v);
+                else
+                    json_object_setn_new_nocheck(f->c, f->key, f->klen, v);
+            } else {
+                json_array_append_new(f->c, v);
+            }
+            v = NULL;
+            jp_ws(p);
+            if (p->pos < p->len && p->s[p->pos] == ',') {
+                p->pos++;
+                if (obj && (rc = jp_key(p, f)) != 0)
+                    goto fail;
+                break; /* read the next value */
+            }
+            if (p->pos < p->len && p->s[p->pos] == (obj ? '}' : ']')) {
+                p->pos++;
+                free(f->key);
+                v = f->c;
+                depth--;
+                continue; /* attach the closed container to its parent */
+            }
+            rc = jp_badchar(p, obj ? "after object key:value pair" : "after array element");
+            goto fail;
+        }
     }
+fail:
+    json_decref(v);
+    for (size_t i = 0; i < depth; i++) {
+        json_decref(st[i].c);
+        free(st[i].key);
+    }
+    free(st);
+    return rc;
 }
 
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
@@ -828,7 +838,7 @@ int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
 int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
                       struct ks_err *e)
 {
-    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip, false};
+    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip};
     json_t *v = NULL;
     *out = NULL;
     int rc = jp_value(&p, &v);

@@ -19,6 +19,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
         n *= 2;
     sb->buf = ks_realloc(sb->buf, n);
     sb->alloc = n;
+    sb->buf[sb->len] = '\0'; /* a fresh buffer is a valid empty string */
 }
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t n)

@@ -270,6 +270,7 @@ static int allowlist(struct apply_session *s, struct prune_res **out, size_t *n,
                         "preserve the current behaviour, list the resources you want to target "
                         "explicitly in the --prune-allowlist flag.\n");
         klog_flush(&w, s->err);
+        strbuf_release(&w);
         *n = KS_ARRAY_SIZE(default_namespaced) + KS_ARRAY_SIZE(default_cluster);
         *out = ks_malloc(*n * sizeof(**out));
         memcpy(*out, default_namespaced, sizeof(default_namespaced));
