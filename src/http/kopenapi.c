@@ -13,6 +13,15 @@
 #include "base/strbuf.h"
 #include "http/kstatus.h"
 
+/*
+ * The OpenAPI documents are read for their schemas' structure, patch
+ * extensions and PATCH operations only: descriptions and responses, most of
+ * their bytes, are dropped while parsing (never inside "properties", where
+ * keys are field names).
+ */
+static const char *const kopenapi_skip[] = {"description",  "example",   "examples",
+                                            "externalDocs", "responses", NULL};
+
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -110,7 +119,9 @@ static json_t *kopenapi_cache_read(const char *file)
     if (memcmp(sum, sb.buf, 32) != 0 || strncmp(sb.buf + 32, "HTTP/1.1 200", 12) != 0)
         goto done;
     const char *end = strstr(sb.buf + 32, "\r\n\r\n");
-    if (end && gojson_loads(&v, end + 4, sb.len - (size_t)(end + 4 - sb.buf), NULL) == 0 &&
+    if (end &&
+        gojson_loads_skip(&v, end + 4, sb.len - (size_t)(end + 4 - sb.buf), kopenapi_skip, NULL) ==
+            0 &&
         !json_is_object(v)) {
         json_decref(v);
         v = NULL;
@@ -189,7 +200,8 @@ static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi
         ks_context(e, "failed to download %s", what);
         return rc;
     }
-    if (gojson_loads(out, resp->body.buf ? resp->body.buf : "", resp->body.len, e) < 0 ||
+    if (gojson_loads_skip(out, resp->body.buf ? resp->body.buf : "", resp->body.len, kopenapi_skip,
+                          e) < 0 ||
         !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;
