@@ -10,7 +10,7 @@
 #include "base/strbuf.h"
 #include "http/klog.h"
 
-#include <curl/curl.h>
+#include "http/kcurl.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>

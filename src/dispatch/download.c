@@ -8,14 +8,14 @@
  */
 #include "dispatch/download.h"
 
+#include "base/sha256.h"
 #include "base/strbuf.h"
 #include "dispatch/vcache.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
+#include "http/kcurl.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@
 struct sink {
     int fd;             /* write here, or -1 to collect into mem */
     struct strbuf *mem; /* for the small checksum file */
-    EVP_MD_CTX *md;     /* hash what goes to fd */
+    struct sha256 *md;  /* hash what goes to fd */
     curl_off_t total;
     int werrno;
 };
@@ -46,7 +46,7 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *arg)
         strbuf_add(s->mem, p, n);
         return n;
     }
-    EVP_DigestUpdate(s->md, p, n);
+    sha256_update(s->md, p, n);
     for (size_t off = 0; off < n;) {
         ssize_t w = write(s->fd, p + off, n - off);
         if (w < 0) {
@@ -121,7 +121,7 @@ int download_kubectl(char **out_path, const struct kver *v, const struct downloa
     struct strbuf sumtext = STRBUF_INIT;
     char want[65], got[65];
     int rc = 0, fd = -1, lockfd = -1;
-    EVP_MD_CTX *md = NULL;
+    struct sha256 md_state, *md = &md_state;
     *out_path = NULL;
 
     snprintf(os, sizeof(os), "%s", o->goos_arch);
@@ -156,15 +156,13 @@ int download_kubectl(char **out_path, const struct kver *v, const struct downloa
         tmp = NULL;
         goto done;
     }
-    md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    sha256_init(md);
     struct sink bs = {fd, NULL, md, 0, 0};
     if ((rc = fetch(url, &bs, o, e)) < 0)
         goto done;
-    unsigned char dig[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    EVP_DigestFinal_ex(md, dig, &dlen);
-    for (unsigned i = 0; i < 32 && i < dlen; i++)
+    unsigned char dig[32];
+    sha256_final(md, dig);
+    for (unsigned i = 0; i < 32; i++)
         snprintf(got + 2 * i, 3, "%02x", dig[i]);
     if (strcmp(got, want) != 0) {
         rc = ks_fail(e, KS_EINPUT, "%s: checksum mismatch (want sha256 %.12s..., got %.12s...)",
@@ -193,7 +191,6 @@ done:
         unlink(tmp);
     if (lockfd >= 0)
         close(lockfd); /* releases the lock */
-    EVP_MD_CTX_free(md);
     strbuf_release(&sumtext);
     free(tmp);
     free(url);

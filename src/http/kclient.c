@@ -12,7 +12,7 @@
 #include "http/klog.h"
 #include "http/kproxy.h"
 
-#include <curl/curl.h>
+#include "http/kcurl.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  */
 #include "http/kgoerr.h"
 
-#include <curl/curl.h>
+#include "http/kcurl.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -10,6 +10,7 @@
 #include "http/kopenapi.h"
 
 #include "base/gojson.h"
+#include "base/sha256.h"
 #include "base/strbuf.h"
 #include "http/kstatus.h"
 
@@ -23,7 +24,6 @@ static const char *const kopenapi_skip[] = {"description",  "example",   "exampl
                                             "externalDocs", "responses", NULL};
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +81,7 @@ static char *kopenapi_with_timeout(const struct kopenapi *o, const char *path)
 
 static void kopenapi_sha256(unsigned char out[32], const void *data, size_t len)
 {
-    unsigned int n = 32;
-    EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+    sha256_digest(out, data, len);
 }
 
 static char *kopenapi_cache_file(const struct kopenapi *o, const char *path)
