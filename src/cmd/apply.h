@@ -170,6 +170,19 @@ void apply_obj_error(struct aobj *a, const char *fmt, ...)
 void apply_obj_status_error(struct aobj *a, const struct kclient_resp *resp, const char *verb,
                             const char *inner_verb);
 
+/*
+ * Queue one request for a, whose completion runs done(c, resp, a); delay_ms
+ * postpones it (retry back-off). A refused submission finishes a with an error.
+ */
+void apply_obj_submit(struct aobj *a, const char *method, const char *path, const char *ctype,
+                      const char *body, long delay_ms, kclient_done_fn done);
+
+/* The JSON of a response body, or NULL. Ownership: a new reference. */
+json_t *apply_body_json(const struct kclient_resp *resp);
+
+/* v as the unstructured encoder writes a request body: compact, sorted, "\n". Caller frees. */
+char *apply_body_dump(const json_t *v);
+
 /* Keep the response's Warning headers as lines to print ("Warning: <text>"). */
 void apply_obj_warnings(struct aobj *a, const struct kclient_resp *resp);
 

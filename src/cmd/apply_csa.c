@@ -59,27 +59,10 @@ static void write_query(struct krest_query *q, const struct apply_opts *o)
         q->dry_run = "All";
 }
 
-static void submit(struct aobj *a, const char *method, const char *path, const char *ctype,
-                   const char *body, long delay_ms, kclient_done_fn done)
-{
-    struct kclient_req r = {0};
-    r.method = method;
-    r.path = path;
-    r.content_type = ctype;
-    r.body = body;
-    r.body_len = body ? strlen(body) : 0;
-    r.delay_ms = delay_ms;
-    struct ks_err e = KS_ERR_INIT;
-    if (kclient_submit(a->s->client, &r, done, a, &e) != 0) {
-        apply_obj_error(a, "error: %s", e.msg);
-        apply_obj_done(a);
-    }
-}
-
 static void send_get(struct aobj *a, long delay_ms)
 {
     char *path = apply_obj_path(a, false, NULL);
-    submit(a, "GET", path, NULL, NULL, delay_ms, cb_get);
+    apply_obj_submit(a, "GET", path, NULL, NULL, delay_ms, cb_get);
     free(path);
 }
 
@@ -88,24 +71,13 @@ void apply_csa_start(struct aobj *a)
     send_get(a, 0);
 }
 
-static json_t *body_json(const struct kclient_resp *resp)
-{
-    json_t *v = NULL;
-    if (resp->body.len)
-        gojson_loads(&v, resp->body.buf, resp->body.len, NULL);
-    return v;
-}
-
 static void send_post(struct aobj *a, const json_t *obj)
 {
     struct krest_query q = KREST_QUERY_INIT;
     write_query(&q, a->s->o);
     char *path = apply_obj_path(a, true, &q);
-    char *body = gojson_dumps(obj);
-    /* PARITY: client-go encodes request objects with a trailing newline. */
-    char *nl = ks_asprintf("%s\n", body ? body : "{}");
-    submit(a, "POST", path, "application/json", nl, 0, cb_post);
-    free(nl);
+    char *body = apply_body_dump(obj); /* client-go ends request bodies with "\n" */
+    apply_obj_submit(a, "POST", path, "application/json", body, 0, cb_post);
     free(body);
     free(path);
 }
@@ -190,7 +162,7 @@ static void cb_post(struct kclient *c, const struct kclient_resp *resp, void *ar
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         set_op(a, a->patches ? "configured" : "created");
     } else {
         apply_obj_status_error(a, resp, "creating", NULL);
@@ -227,7 +199,7 @@ static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg
          * namespace but "default" (the answer only matters for its error). */
         if (a->ns && strcmp(a->ns, "default") != 0) {
             char *path = ks_asprintf("/api/v1/namespaces/%s", a->ns);
-            submit(a, "GET", path, NULL, NULL, 0, cb_nsget);
+            apply_obj_submit(a, "GET", path, NULL, NULL, 0, cb_nsget);
             free(path);
             return;
         }
@@ -245,7 +217,7 @@ static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg
         return;
     }
     json_decref(a->live);
-    a->live = body_json(resp);
+    a->live = apply_body_json(resp);
     if (!json_is_object(a->live)) {
         apply_obj_error(a,
                         "error: error when retrieving current configuration of \"%s\": the "
@@ -287,7 +259,7 @@ static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg
     write_query(&q, a->s->o);
     char *path = apply_obj_path(a, false, &q);
     a->patches++;
-    submit(a, "PATCH", path, p.content_type, a->patch_body, 0, cb_patch);
+    apply_obj_submit(a, "PATCH", path, p.content_type, a->patch_body, 0, cb_patch);
     free(path);
     plan_release(&p);
 }
@@ -298,7 +270,7 @@ static void force_replace(struct aobj *a)
     char *path = apply_obj_path(a, false, NULL);
     char *body = krest_delete_body(a->s->o->cascade ? a->s->o->cascade : "Background");
     char *nl = ks_asprintf("%s\n", body);
-    submit(a, "DELETE", path, "application/json", nl, 0, cb_delete);
+    apply_obj_submit(a, "DELETE", path, "application/json", nl, 0, cb_delete);
     free(nl);
     free(body);
     free(path);
@@ -314,7 +286,7 @@ static void cb_delete(struct kclient *c, const struct kclient_resp *resp, void *
         return;
     }
     char *path = apply_obj_path(a, false, NULL);
-    submit(a, "GET", path, NULL, NULL, 0, cb_gone);
+    apply_obj_submit(a, "GET", path, NULL, NULL, 0, cb_gone);
     free(path);
 }
 
@@ -350,7 +322,7 @@ static void cb_patch(struct kclient *c, const struct kclient_resp *resp, void *a
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         set_op(a, "configured");
         apply_obj_done(a);
         return;

@@ -5,6 +5,7 @@
  */
 #include "cmd/apply.h"
 
+#include "base/gojson.h"
 #include "http/kstatus.h"
 
 #include <stdarg.h>
@@ -121,4 +122,37 @@ void apply_obj_warnings(struct aobj *a, const struct kclient_resp *resp)
         cliopt_list_add(&a->warnings, w);
         free(w);
     }
+}
+
+void apply_obj_submit(struct aobj *a, const char *method, const char *path, const char *ctype,
+                      const char *body, long delay_ms, kclient_done_fn done)
+{
+    struct kclient_req r = {0};
+    r.method = method;
+    r.path = path;
+    r.content_type = ctype;
+    r.body = body;
+    r.body_len = body ? strlen(body) : 0;
+    r.delay_ms = delay_ms;
+    struct ks_err e = KS_ERR_INIT;
+    if (kclient_submit(a->s->client, &r, done, a, &e) != 0) {
+        apply_obj_error(a, "error: %s", e.msg);
+        apply_obj_done(a);
+    }
+}
+
+json_t *apply_body_json(const struct kclient_resp *resp)
+{
+    json_t *v = NULL;
+    if (resp->body.len)
+        gojson_loads(&v, resp->body.buf, resp->body.len, NULL);
+    return v;
+}
+
+char *apply_body_dump(const json_t *v)
+{
+    char *s = gojson_dumps(v);
+    char *r = ks_asprintf("%s\n", s ? s : "{}");
+    free(s);
+    return r;
 }

@@ -36,38 +36,6 @@ static const char *manager(const struct apply_opts *o)
     return o->field_manager ? o->field_manager : SSA_MANAGER;
 }
 
-static void submit(struct aobj *a, const char *method, const char *path, const char *ctype,
-                   const char *body, kclient_done_fn done)
-{
-    struct kclient_req r = {0};
-    r.method = method;
-    r.path = path;
-    r.content_type = ctype;
-    r.body = body;
-    r.body_len = body ? strlen(body) : 0;
-    struct ks_err e = KS_ERR_INIT;
-    if (kclient_submit(a->s->client, &r, done, a, &e) != 0) {
-        apply_obj_error(a, "error: %s", e.msg);
-        apply_obj_done(a);
-    }
-}
-
-static json_t *body_json(const struct kclient_resp *resp)
-{
-    json_t *v = NULL;
-    if (resp->body.len)
-        gojson_loads(&v, resp->body.buf, resp->body.len, NULL);
-    return v;
-}
-
-static char *dump_nl(const json_t *v)
-{
-    char *s = gojson_dumps(v);
-    char *r = ks_asprintf("%s\n", s ? s : "{}");
-    free(s);
-    return r;
-}
-
 static void send_apply(struct aobj *a, kclient_done_fn done)
 {
     const struct apply_opts *o = a->s->o;
@@ -79,8 +47,8 @@ static void send_apply(struct aobj *a, kclient_done_fn done)
         q.dry_run = "All";
     char *path = apply_obj_path(a, false, &q);
     if (!a->patch_body)
-        a->patch_body = dump_nl(a->obj);
-    submit(a, "PATCH", path, "application/apply-patch+yaml", a->patch_body, done);
+        a->patch_body = apply_body_dump(a->obj);
+    apply_obj_submit(a, "PATCH", path, "application/apply-patch+yaml", a->patch_body, 0, done);
     free(path);
 }
 
@@ -270,7 +238,7 @@ static void migrate(struct aobj *a)
         q.dry_run = "All";
     char *path = apply_obj_path(a, false, &q);
     a->patches++;
-    submit(a, "PATCH", path, "application/json-patch+json", patch, cb_migrate);
+    apply_obj_submit(a, "PATCH", path, "application/json-patch+json", patch, 0, cb_migrate);
     free(path);
     free(patch);
 }
@@ -295,7 +263,7 @@ static void save_annotation(struct aobj *a)
                   "metadata", "annotations", PLAN_LAST_APPLIED, la, "name", a->name);
     if (a->ns)
         json_object_set_new(json_object_get(just, "metadata"), "namespace", json_string(a->ns));
-    char *body = dump_nl(just);
+    char *body = apply_body_dump(just);
     json_decref(just);
     struct krest_query q = KREST_QUERY_INIT;
     q.field_manager = SSA_LAST_APPLIED_MANAGER;
@@ -303,7 +271,7 @@ static void save_annotation(struct aobj *a)
     if (o->dry == APPLY_DRY_SERVER)
         q.dry_run = "All";
     char *path = apply_obj_path(a, false, &q);
-    submit(a, "PATCH", path, "application/apply-patch+yaml", body, cb_save);
+    apply_obj_submit(a, "PATCH", path, "application/apply-patch+yaml", body, 0, cb_save);
     free(path);
     free(body);
 }
@@ -315,7 +283,7 @@ static void cb_apply(struct kclient *c, const struct kclient_resp *resp, void *a
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         save_annotation(a);
         return;
     }
@@ -354,7 +322,7 @@ static void cb_save(struct kclient *c, const struct kclient_resp *resp, void *ar
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         migrate(a);
         return;
     }
@@ -371,13 +339,13 @@ static void cb_migrate(struct kclient *c, const struct kclient_resp *resp, void 
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         send_apply(a, cb_reapply);
         return;
     }
     if (resp->status == 409 && a->patches < SSA_MAX_MIGRATION_PATCHES) {
         char *path = apply_obj_path(a, false, NULL);
-        submit(a, "GET", path, NULL, NULL, cb_refetch);
+        apply_obj_submit(a, "GET", path, NULL, NULL, 0, cb_refetch);
         free(path);
         return;
     }
@@ -401,7 +369,7 @@ static void cb_refetch(struct kclient *c, const struct kclient_resp *resp, void 
         return;
     }
     json_decref(a->result);
-    a->result = body_json(resp);
+    a->result = apply_body_json(resp);
     migrate(a);
 }
 
@@ -411,7 +379,7 @@ static void cb_reapply(struct kclient *c, const struct kclient_resp *resp, void 
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
     } else {
         warn(a,
              "Warning: failed to re-apply configuration after performing Server-Side Apply "

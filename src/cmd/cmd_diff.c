@@ -36,37 +36,13 @@ static void cb_nsget(struct kclient *c, const struct kclient_resp *resp, void *a
 static void plan_merged(struct aobj *a);
 static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg);
 
-static void submit(struct aobj *a, const char *method, const char *path, const char *ctype,
-                   const char *body, kclient_done_fn done)
-{
-    struct kclient_req r = {0};
-    r.method = method;
-    r.path = path;
-    r.content_type = ctype;
-    r.body = body;
-    r.body_len = body ? strlen(body) : 0;
-    struct ks_err e = KS_ERR_INIT;
-    if (kclient_submit(a->s->client, &r, done, a, &e) != 0) {
-        apply_obj_error(a, "error: %s", e.msg);
-        apply_obj_done(a);
-    }
-}
-
 static void diff_start(struct aobj *a)
 {
     a->diff_attempts++;
     a->ns_looked_up = false;
     char *path = apply_obj_path(a, false, NULL);
-    submit(a, "GET", path, NULL, NULL, cb_get);
+    apply_obj_submit(a, "GET", path, NULL, NULL, 0, cb_get);
     free(path);
-}
-
-static json_t *body_json(const struct kclient_resp *resp)
-{
-    json_t *v = NULL;
-    if (resp->body.len)
-        gojson_loads(&v, resp->body.buf, resp->body.len, NULL);
-    return v;
 }
 
 static void dry_query(struct krest_query *q, const struct apply_opts *o)
@@ -95,12 +71,12 @@ static void cb_get(struct kclient *c, const struct kclient_resp *resp, void *arg
         /* PARITY: cli-runtime Info.Get looks the namespace up after a 404. */
         a->ns_looked_up = true;
         char *path = ks_asprintf("/api/v1/namespaces/%s", a->ns);
-        submit(a, "GET", path, NULL, NULL, cb_nsget);
+        apply_obj_submit(a, "GET", path, NULL, NULL, 0, cb_nsget);
         free(path);
         return;
     }
     if (resp->status == 200)
-        a->live = body_json(resp);
+        a->live = apply_body_json(resp);
     plan_merged(a);
 }
 
@@ -121,10 +97,8 @@ static void plan_merged(struct aobj *a)
         sq.field_manager = a->s->o->field_manager ? a->s->o->field_manager : "kubectl";
         sq.force = a->s->o->force_conflicts ? 1 : 0;
         char *path = apply_obj_path(a, false, &sq);
-        char *body = gojson_dumps(a->obj);
-        char *nl = ks_asprintf("%s\n", body ? body : "{}");
-        submit(a, "PATCH", path, "application/apply-patch+yaml", nl, cb_dry);
-        free(nl);
+        char *body = apply_body_dump(a->obj);
+        apply_obj_submit(a, "PATCH", path, "application/apply-patch+yaml", body, 0, cb_dry);
         free(body);
         free(path);
         return;
@@ -155,10 +129,8 @@ static void plan_merged(struct aobj *a)
     }
     if (p.op == PLAN_CREATE) {
         char *path = apply_obj_path(a, true, &q);
-        char *body = gojson_dumps(p.create);
-        char *nl = ks_asprintf("%s\n", body ? body : "{}");
-        submit(a, "POST", path, "application/json", nl, cb_dry);
-        free(nl);
+        char *body = apply_body_dump(p.create);
+        apply_obj_submit(a, "POST", path, "application/json", body, 0, cb_dry);
         free(body);
         free(path);
         plan_release(&p);
@@ -176,7 +148,7 @@ static void plan_merged(struct aobj *a)
     free(a->patch_body);
     a->patch_body = gojson_dumps(p.patch);
     char *path = apply_obj_path(a, false, &q);
-    submit(a, "PATCH", path, p.content_type, a->patch_body, cb_dry);
+    apply_obj_submit(a, "PATCH", path, p.content_type, a->patch_body, 0, cb_dry);
     free(path);
     plan_release(&p);
 }
@@ -188,7 +160,7 @@ static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
         json_decref(a->result);
-        a->result = body_json(resp);
+        a->result = apply_body_json(resp);
         apply_obj_done(a);
         return;
     }
