@@ -180,6 +180,9 @@ void apply_obj_submit(struct aobj *a, const char *method, const char *path, cons
 /* The JSON of a response body, or NULL. Ownership: a new reference. */
 json_t *apply_body_json(const struct kclient_resp *resp);
 
+/* Replace a->result by the JSON of resp's body (NULL when there is none). */
+void apply_obj_set_result(struct aobj *a, const struct kclient_resp *resp);
+
 /* v as the unstructured encoder writes a request body: compact, sorted, "\n". Caller frees. */
 char *apply_body_dump(const json_t *v);
 

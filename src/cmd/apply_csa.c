@@ -161,8 +161,7 @@ static void cb_post(struct kclient *c, const struct kclient_resp *resp, void *ar
     struct aobj *a = arg;
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         set_op(a, a->patches ? "configured" : "created");
     } else {
         apply_obj_status_error(a, resp, "creating", NULL);
@@ -321,8 +320,7 @@ static void cb_patch(struct kclient *c, const struct kclient_resp *resp, void *a
     const struct apply_opts *o = a->s->o;
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         set_op(a, "configured");
         apply_obj_done(a);
         return;

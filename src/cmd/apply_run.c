@@ -149,6 +149,12 @@ json_t *apply_body_json(const struct kclient_resp *resp)
     return v;
 }
 
+void apply_obj_set_result(struct aobj *a, const struct kclient_resp *resp)
+{
+    json_decref(a->result);
+    a->result = apply_body_json(resp);
+}
+
 char *apply_body_dump(const json_t *v)
 {
     char *s = gojson_dumps(v);

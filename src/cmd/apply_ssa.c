@@ -282,8 +282,7 @@ static void cb_apply(struct kclient *c, const struct kclient_resp *resp, void *a
     struct aobj *a = arg;
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         save_annotation(a);
         return;
     }
@@ -321,8 +320,7 @@ static void cb_save(struct kclient *c, const struct kclient_resp *resp, void *ar
     (void)c;
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         migrate(a);
         return;
     }
@@ -338,8 +336,7 @@ static void cb_migrate(struct kclient *c, const struct kclient_resp *resp, void 
     (void)c;
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         send_apply(a, cb_reapply);
         return;
     }
@@ -368,8 +365,7 @@ static void cb_refetch(struct kclient *c, const struct kclient_resp *resp, void 
         finish(a);
         return;
     }
-    json_decref(a->result);
-    a->result = apply_body_json(resp);
+    apply_obj_set_result(a, resp);
     migrate(a);
 }
 
@@ -378,8 +374,7 @@ static void cb_reapply(struct kclient *c, const struct kclient_resp *resp, void 
     (void)c;
     struct aobj *a = arg;
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
     } else {
         warn(a,
              "Warning: failed to re-apply configuration after performing Server-Side Apply "

@@ -159,8 +159,7 @@ static void cb_dry(struct kclient *c, const struct kclient_resp *resp, void *arg
     struct aobj *a = arg;
     apply_obj_warnings(a, resp);
     if (resp->status >= 200 && resp->status < 300) {
-        json_decref(a->result);
-        a->result = apply_body_json(resp);
+        apply_obj_set_result(a, resp);
         apply_obj_done(a);
         return;
     }
