@@ -23,24 +23,6 @@ struct shape {
     const char *keys;              /* ASSOC: comma-separated key fields */
 };
 
-static const struct pmeta_field *field_of(const struct pmeta_type *t, const char *name)
-{
-    if (!t || t->kind != PMETA_T_OBJECT)
-        return NULL;
-    size_t lo = 0, hi = t->nfields;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(t->fields[mid].name, name);
-        if (c == 0)
-            return &t->fields[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
 static const struct pmeta_type *obj_type(const struct pmeta_type *t)
 {
     return t && t->kind == PMETA_T_OBJECT ? t : NULL;
@@ -140,7 +122,7 @@ static json_t *set_of_map(const json_t *obj, const struct pmeta_type *t)
         if (json_is_null(v))
             continue;
         char *fk = ks_asprintf("f:%s", k);
-        json_t *child = set_of_value(v, shape_of(field_of(t, k), v));
+        json_t *child = set_of_value(v, shape_of(pmeta_field(t, k), v));
         put(node, fk, child ? child : json_object());
         free(fk);
     }
@@ -206,7 +188,7 @@ static json_t *full_map(const json_t *obj, const struct pmeta_type *t, bool buil
             continue;
         char *fk = ks_asprintf("f:%s", k);
         put(node, fk,
-            full_node(v, shape_of(field_of(t, k), v), builtin, !(builtin && always_struct(k))));
+            full_node(v, shape_of(pmeta_field(t, k), v), builtin, !(builtin && always_struct(k))));
         free(fk);
     }
     return node;
@@ -262,7 +244,7 @@ static void cmp_map(json_t *chg, json_t *rem, const json_t *o, const json_t *n,
         if (json_is_null(v))
             continue;
         char *fk = ks_asprintf("f:%s", k);
-        cmp_value(chg, rem, fk, json_object_get(o, k), v, shape_of(field_of(t, k), v), builtin,
+        cmp_value(chg, rem, fk, json_object_get(o, k), v, shape_of(pmeta_field(t, k), v), builtin,
                   builtin && always_struct(k));
         free(fk);
     }
@@ -272,7 +254,7 @@ static void cmp_map(json_t *chg, json_t *rem, const json_t *o, const json_t *n,
         if (json_is_null(v) || (nv && !json_is_null(nv)))
             continue;
         char *fk = ks_asprintf("f:%s", k);
-        put(rem, fk, full_node(v, shape_of(field_of(t, k), v), builtin, true));
+        put(rem, fk, full_node(v, shape_of(pmeta_field(t, k), v), builtin, true));
         free(fk);
     }
 }
@@ -492,7 +474,7 @@ static json_t *merge_map(const json_t *l, const json_t *c, const struct pmeta_ty
         if (json_is_null(v))
             continue;
         json_object_set_new(out, k,
-                            merge_value(json_object_get(l, k), v, shape_of(field_of(t, k), v)));
+                            merge_value(json_object_get(l, k), v, shape_of(pmeta_field(t, k), v)));
     }
     return out;
 }
@@ -568,7 +550,7 @@ static void remove_map(json_t *obj, const json_t *node, const json_t *owned,
         if (is_member(child) && !own)
             json_object_del(obj, k + 2);
         else
-            remove_in(v, child, own, shape_of(field_of(t, k + 2), v));
+            remove_in(v, child, own, shape_of(pmeta_field(t, k + 2), v));
     }
 }
 

@@ -26,14 +26,6 @@ const struct pmeta_type *asrv_write_schema(const struct asrv_res *res)
     return t;
 }
 
-static const struct pmeta_field *find_field(const struct pmeta_type *t, const char *name)
-{
-    for (size_t i = 0; i < t->nfields; i++)
-        if (strcmp(t->fields[i].name, name) == 0)
-            return &t->fields[i];
-    return NULL;
-}
-
 static void unknown_walk(json_t *out, json_t *obj, const struct pmeta_type *t, struct strbuf *path,
                          bool prune)
 {
@@ -44,7 +36,7 @@ static void unknown_walk(json_t *out, json_t *obj, const struct pmeta_type *t, s
     json_t *v, *tmp;
     json_object_foreach_safe(obj, tmp, k, v)
     {
-        const struct pmeta_field *f = find_field(t, k);
+        const struct pmeta_field *f = pmeta_field(t, k);
         size_t len = path->len;
         strbuf_addf(path, "%s%s", len ? "." : "", k);
         if (!f) {
@@ -68,7 +60,7 @@ static void unknown_walk(json_t *out, json_t *obj, const struct pmeta_type *t, s
 json_t *asrv_write_unknown(json_t *obj, const struct pmeta_type *t, bool prune)
 {
     /* A schema that does not list metadata does not list every field: no verdict. */
-    if (!t || t->kind != PMETA_T_OBJECT || !find_field(t, "metadata"))
+    if (!pmeta_field(t, "metadata"))
         return NULL;
     json_t *out = json_array();
     struct strbuf path = STRBUF_INIT;

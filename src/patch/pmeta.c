@@ -87,8 +87,10 @@ static bool fold_equal(const char *name, const char *json)
     return !*a && !*b;
 }
 
-static const struct pmeta_field *find_exact(const struct pmeta_type *t, const char *name)
+const struct pmeta_field *pmeta_field(const struct pmeta_type *t, const char *name)
 {
+    if (!t || t->kind != PMETA_T_OBJECT)
+        return NULL;
     size_t lo = 0, hi = t->nfields;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -177,7 +179,7 @@ int pmeta_lookup(struct pmeta *out, const struct pmeta_type *at, const char *fie
     }
     if (at->flavor == PMETA_V3 && at->nfields == 0)
         return not_found(at, field, e); /* PARITY: len(Properties) == 0 */
-    f = find_exact(at, field);
+    f = pmeta_field(at, field);
     if (!f && at->flavor == PMETA_STRUCT) {
         for (size_t i = 0; i < at->nfields && !f; i++)
             if (fold_equal(at->fields[i].name, field))

@@ -89,6 +89,13 @@ struct pmeta {
 };
 
 /*
+ * The field named exactly name in object type t, or NULL (also when t is NULL
+ * or not PMETA_T_OBJECT). No case folding and no error: for callers that walk
+ * a schema themselves. Ownership: borrows from the schema.
+ */
+const struct pmeta_field *pmeta_field(const struct pmeta_type *t, const char *name);
+
+/*
  * Look field up under type at (the schema position of the object that holds
  * it). at == NULL succeeds with empty metadata and out->type = NULL.
  * Ownership: out borrows from the schema, which must outlive it.
