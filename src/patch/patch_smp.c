@@ -21,19 +21,6 @@
 #define DELETE_PREFIX "$deleteFromPrimitiveList"
 #define ORDER_PREFIX "$setElementOrder"
 
-static int fail_bad_patch_type(const json_t *dir, const json_t *map, struct ks_err *e)
-{
-    struct strbuf sb = STRBUF_INIT;
-    int rc;
-    strbuf_adds(&sb, "unknown patch type: ");
-    patch_smp_util_gofmt(&sb, dir, 's');
-    strbuf_adds(&sb, " in map: ");
-    patch_smp_util_gofmt(&sb, map, 'v');
-    rc = ks_fail(e, KS_EINPUT, "%s", strbuf_str(&sb));
-    strbuf_release(&sb);
-    return rc;
-}
-
 static bool is_str(const json_t *v, const char *s)
 {
     return json_is_string(v) && strcmp(json_string_value(v), s) == 0 &&
@@ -408,7 +395,7 @@ int patch_smp_apply_object(json_t **out, const json_t *target, const json_t *pat
             *out = json_object();
             return 0;
         }
-        return fail_bad_patch_type(dir, patch, e);
+        return patch_smp_util_fail_bad_patch_type(dir, patch, e);
     }
     res = target ? json_copy((json_t *)target) : json_object();
     p = json_copy((json_t *)patch);

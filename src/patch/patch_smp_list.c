@@ -41,19 +41,6 @@ static const char *schema_name(const struct pmeta_type *t)
     return t->name ? t->name : "";
 }
 
-static int fail_bad_patch_type(const json_t *dir, const json_t *map, struct ks_err *e)
-{
-    struct strbuf sb = STRBUF_INIT;
-    int rc;
-    strbuf_adds(&sb, "unknown patch type: ");
-    patch_smp_util_gofmt(&sb, dir, 's');
-    strbuf_adds(&sb, " in map: ");
-    patch_smp_util_gofmt(&sb, map, 'v');
-    rc = ks_fail(e, KS_EINPUT, "%s", strbuf_str(&sb));
-    strbuf_release(&sb);
-    return rc;
-}
-
 /* The target list with its deletions, and the storage the reference leaves behind (§4.4). */
 struct target {
     const json_t *t;
@@ -179,7 +166,7 @@ static int merge_maps(json_t **out, json_t **alias, const json_t *t, const json_
             rc = ks_fail(e, KS_EINPUT, "merging lists cannot yet be specified in the patch");
             goto done;
         } else {
-            rc = fail_bad_patch_type(d, v, e);
+            rc = patch_smp_util_fail_bad_patch_type(d, v, e);
             goto done;
         }
     }

@@ -97,6 +97,19 @@ void patch_smp_util_gofmt(struct strbuf *sb, const json_t *v, char verb)
     gojson_strform(sb, v);
 }
 
+int patch_smp_util_fail_bad_patch_type(const json_t *dir, const json_t *map, struct ks_err *e)
+{
+    struct strbuf sb = STRBUF_INIT;
+    int rc;
+    strbuf_adds(&sb, "unknown patch type: ");
+    patch_smp_util_gofmt(&sb, dir, 's');
+    strbuf_adds(&sb, " in map: ");
+    patch_smp_util_gofmt(&sb, map, 'v');
+    rc = ks_fail(e, KS_EINPUT, "%s", strbuf_str(&sb));
+    strbuf_release(&sb);
+    return rc;
+}
+
 bool patch_smp_util_same(const json_t *a, const json_t *b)
 {
     int ka = patch_smp_util_gokind(a), kb = patch_smp_util_gokind(b);

@@ -35,6 +35,9 @@ const char *patch_smp_util_gotype(const json_t *v);
 /* Append v as fmt prints it with verb 'v' or 's' (maps with sorted keys). */
 void patch_smp_util_gofmt(struct strbuf *sb, const json_t *v, char verb);
 
+/* Fail with upstream's "unknown patch type: <dir> in map: <map>" (KS_EINPUT), as ks_fail does. */
+int patch_smp_util_fail_bad_patch_type(const json_t *dir, const json_t *map, struct ks_err *e);
+
 /* Go == on two decoded values: same type and value (scalars; containers never). */
 bool patch_smp_util_same(const json_t *a, const json_t *b);
 
