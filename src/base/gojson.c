@@ -443,15 +443,17 @@ struct jp {
     int depth;
     struct ks_err *e;
     struct strbuf tmp;
-    const char *const *skip; /* object members with these keys are validated, not kept */
+    const struct gojson_filter *filter; /* NULL: every member is kept */
+    size_t reported;                    /* input offset last given to filter->consumed */
 };
 
-static bool jp_skipped(const struct jp *p, const char *key, size_t klen)
+/* Tell the filter, every 256 KiB, how far the input has been read. */
+static void jp_progress(struct jp *p)
 {
-    for (const char *const *k = p->skip; k && *k; k++)
-        if (strlen(*k) == klen && memcmp(*k, key, klen) == 0)
-            return true;
-    return false;
+    if (p->filter && p->filter->consumed && p->pos - p->reported >= 256 * 1024) {
+        p->reported = p->pos;
+        p->filter->consumed(p->filter->ctx, p->pos);
+    }
 }
 
 static void jp_ws(struct jp *p)
@@ -694,11 +696,10 @@ struct jp_frame {
     json_t *c; /* the container */
     char *key; /* objects: the key whose value is being read */
     size_t klen;
-    bool names; /* a "properties" object: its keys are names, never skipped */
 };
 
-/* Read a member key and its ':' (p->pos on the opening quote). */
-static int jp_key(struct jp *p, struct jp_frame *f)
+/* Read a member key into p->tmp, and its ':' (p->pos on the opening quote). */
+static int jp_key_read(struct jp *p)
 {
     jp_ws(p);
     if (p->pos >= p->len || p->s[p->pos] != '"')
@@ -706,14 +707,111 @@ static int jp_key(struct jp *p, struct jp_frame *f)
     int rc = jp_string(p);
     if (rc)
         return rc;
-    free(f->key);
-    f->key = ks_strndup(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
-    f->klen = p->tmp.len;
     jp_ws(p);
     if (p->pos >= p->len || p->s[p->pos] != ':')
         return jp_badchar(p, "after object key");
     p->pos++;
     return 0;
+}
+
+/* Read a member key and its ':' into the frame. */
+static int jp_key(struct jp *p, struct jp_frame *f)
+{
+    int rc = jp_key_read(p);
+    if (rc)
+        return rc;
+    free(f->key);
+    f->key = ks_strndup(p->tmp.buf ? p->tmp.buf : "", p->tmp.len);
+    f->klen = p->tmp.len;
+    return 0;
+}
+
+/*
+ * Check one value's syntax without building it (a member the filter drops);
+ * depth is the nesting around it, which counts towards Go's limit.
+ */
+static int jp_skip_value(struct jp *p, size_t depth)
+{
+    /* one bit per open container: set for an object */
+    unsigned char open[(GOJSON_MAX_DEPTH + 7) / 8];
+    size_t n = 0;
+    for (;;) {
+        jp_progress(p);
+        jp_ws(p);
+        if (p->pos >= p->len)
+            return ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
+        char c = p->s[p->pos];
+        json_t *v = NULL;
+        int rc = 0;
+        if (c == '{' || c == '[') {
+            if (depth + n + 1 > GOJSON_MAX_DEPTH)
+                return ks_fail(p->e, KS_EINPUT, "exceeded max depth");
+            p->pos++;
+            jp_ws(p);
+            if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
+                p->pos++;
+            } else {
+                if (c == '{')
+                    open[n / 8] |= (unsigned char)(1u << (n % 8));
+                else
+                    open[n / 8] &= (unsigned char)~(1u << (n % 8));
+                n++;
+                if (c == '{' && (rc = jp_key_read(p)) != 0)
+                    return rc;
+                continue;
+            }
+        } else if (c == '"') {
+            rc = jp_string(p);
+        } else if (c == 't') {
+            rc = jp_literal(p, "true", json_true(), &v);
+        } else if (c == 'f') {
+            rc = jp_literal(p, "false", json_false(), &v);
+        } else if (c == 'n') {
+            rc = jp_literal(p, "null", json_null(), &v);
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            rc = jp_number(p, &v);
+            json_decref(v);
+        } else {
+            rc = jp_badchar(p, "looking for beginning of value");
+        }
+        if (rc)
+            return rc;
+        /* after a value: the next member or element, or close containers */
+        for (;;) {
+            if (n == 0)
+                return 0;
+            bool obj = open[(n - 1) / 8] & (1u << ((n - 1) % 8));
+            jp_ws(p);
+            if (p->pos < p->len && p->s[p->pos] == ',') {
+                p->pos++;
+                if (obj && (rc = jp_key_read(p)) != 0)
+                    return rc;
+                break;
+            }
+            if (p->pos < p->len && p->s[p->pos] == (obj ? '}' : ']')) {
+                p->pos++;
+                n--;
+                continue;
+            }
+            return jp_badchar(p, obj ? "after object key:value pair" : "after array element");
+        }
+    }
+}
+
+/* Does the filter keep the member being read in the innermost frame? */
+static bool jp_keeps(struct jp *p, const struct jp_frame *st, size_t depth, const char ***path,
+                     size_t *apath)
+{
+    const struct jp_frame *f = &st[depth - 1];
+    if (!p->filter || !f->key)
+        return true;
+    if (*apath < depth) {
+        *apath = depth * 2;
+        *path = ks_realloc(*path, *apath * sizeof(**path));
+    }
+    for (size_t i = 0; i + 1 < depth; i++)
+        (*path)[i] = st[i].key;
+    return p->filter->keep(p->filter->ctx, *path, depth - 1, f->key, f->klen);
 }
 
 /*
@@ -723,10 +821,20 @@ static int jp_key(struct jp *p, struct jp_frame *f)
 static int jp_value(struct jp *p, json_t **out)
 {
     struct jp_frame *st = NULL;
-    size_t depth = 0, alloc = 0;
+    size_t depth = 0, alloc = 0, apath = 0;
+    const char **path = NULL;
     json_t *v = NULL;
     int rc = 0;
     for (;;) {
+        jp_progress(p);
+        /* a member the filter drops: check it, then go on as after a value */
+        bool dropped =
+            depth > 0 && json_is_object(st[depth - 1].c) && !jp_keeps(p, st, depth, &path, &apath);
+        if (dropped) {
+            if ((rc = jp_skip_value(p, depth)) != 0)
+                goto fail;
+            goto attached;
+        }
         /* read a value, or open a container */
         jp_ws(p);
         if (p->pos >= p->len) {
@@ -744,13 +852,9 @@ static int jp_value(struct jp *p, json_t **out)
                 st = ks_realloc(st, alloc * sizeof(*st));
             }
             struct jp_frame *f = &st[depth++];
-            bool parent_names = depth > 1 && st[depth - 2].key && p->skip && !st[depth - 2].names &&
-                                st[depth - 2].klen == 10 &&
-                                memcmp(st[depth - 2].key, "properties", 10) == 0;
             f->c = c == '{' ? json_object() : json_array();
             f->key = NULL;
             f->klen = 0;
-            f->names = parent_names;
             p->pos++;
             jp_ws(p);
             if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
@@ -788,20 +892,19 @@ static int jp_value(struct jp *p, json_t **out)
         for (;;) {
             if (depth == 0) {
                 free(st);
+                free(path);
                 *out = v;
                 return 0;
             }
+            if (json_is_object(st[depth - 1].c))
+                json_object_setn_new_nocheck(st[depth - 1].c, st[depth - 1].key, st[depth - 1].klen,
+                                             v);
+            else
+                json_array_append_new(st[depth - 1].c, v);
+            v = NULL;
+        attached:;
             struct jp_frame *f = &st[depth - 1];
             bool obj = json_is_object(f->c);
-            if (obj) {
-                if (!f->names && jp_skipped(p, f->key, f->klen))
-                    json_decref(v);
-                else
-                    json_object_setn_new_nocheck(f->c, f->key, f->klen, v);
-            } else {
-                json_array_append_new(f->c, v);
-            }
-            v = NULL;
             jp_ws(p);
             if (p->pos < p->len && p->s[p->pos] == ',') {
                 p->pos++;
@@ -827,18 +930,19 @@ fail:
         free(st[i].key);
     }
     free(st);
+    free(path);
     return rc;
 }
 
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
 {
-    return gojson_loads_skip(out, buf, len, NULL, e);
+    return gojson_loads_filter(out, buf, len, NULL, e);
 }
 
-int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
-                      struct ks_err *e)
+int gojson_loads_filter(json_t **out, const char *buf, size_t len, const struct gojson_filter *f,
+                        struct ks_err *e)
 {
-    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, skip};
+    struct jp p = {buf, len, 0, 0, e, STRBUF_INIT, f, 0};
     json_t *v = NULL;
     *out = NULL;
     int rc = jp_value(&p, &v);

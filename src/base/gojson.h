@@ -67,12 +67,24 @@ void gojson_strform(struct strbuf *out, const json_t *v);
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e);
 
 /*
- * gojson_loads, dropping every object member whose key is in skip (a NULL-
- * terminated list): for large documents read for a few fields (OpenAPI
- * "description"s). The skipped values are still checked for syntax.
+ * Which object members gojson_loads_filter keeps, for large documents read
+ * for a few fields (OpenAPI). keep() is asked before each member's value is
+ * read: path[0..depth) are the keys under which the enclosing containers sit,
+ * from the root (NULL for an array element), and key/klen the member's key.
+ * A dropped value is checked for syntax but never built, so it costs no
+ * memory. consumed(), if set, is told every 256 KiB how many bytes of the
+ * input have been read and will not be looked at again (a caller reading a
+ * mapped file releases those pages).
  */
-int gojson_loads_skip(json_t **out, const char *buf, size_t len, const char *const *skip,
-                      struct ks_err *e);
+struct gojson_filter {
+    bool (*keep)(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen);
+    void (*consumed)(void *ctx, size_t upto);
+    void *ctx;
+};
+
+/* gojson_loads with a filter (NULL: keep everything). */
+int gojson_loads_filter(json_t **out, const char *buf, size_t len, const struct gojson_filter *f,
+                        struct ks_err *e);
 
 /*
  * Deep equality with kinds: 1 and 1.0 differ, object member order does not

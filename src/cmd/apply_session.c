@@ -51,7 +51,9 @@ int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, 
     rc = kdisc_new(&s->disc, s->client, NULL, e);
     if (rc)
         return rc;
-    return kopenapi_new(&s->openapi, s->client, e);
+    if ((rc = kopenapi_new(&s->openapi, s->client, e)) == 0)
+        kopenapi_set_filter(s->openapi, &pmeta_openapi_filter);
+    return rc;
 }
 
 void apply_session_close(struct apply_session *s)

@@ -14,30 +14,29 @@
 #include "base/strbuf.h"
 #include "http/kstatus.h"
 
-/*
- * The OpenAPI documents are read for their schemas' structure, patch
- * extensions and PATCH operations only: descriptions and responses, most of
- * their bytes, are dropped while parsing (never inside "properties", where
- * keys are field names).
- */
-static const char *const kopenapi_skip[] = {"description",  "example",   "examples",
-                                            "externalDocs", "responses", NULL};
-
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct kopenapi {
     struct kclient *c;
-    json_t *paths; /* the index's "paths" */
-    json_t *docs;  /* gv key -> document */
-    json_t *v2;    /* the v2 document, once fetched */
-    char *dir;     /* <cache-dir>/http, or NULL */
+    json_t *paths;                      /* the index's "paths" */
+    json_t *docs;                       /* gv key -> document */
+    json_t *v2;                         /* the v2 document, once fetched */
+    char *dir;                          /* <cache-dir>/http, or NULL */
+    const struct gojson_filter *filter; /* for documents (not the index), or NULL */
 };
+
+void kopenapi_set_filter(struct kopenapi *o, const struct gojson_filter *f)
+{
+    o->filter = f;
+}
 
 int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e)
 {
@@ -98,42 +97,89 @@ static char *kopenapi_cache_file(const struct kopenapi *o, const char *path)
     return ks_asprintf("%s/%s", o->dir, hex);
 }
 
-/* The body of a cached 200 response whose checksum holds, or NULL. */
-static json_t *kopenapi_cache_read(const char *file)
+/* A mapped cache file being parsed: the pages behind the parser are let go. */
+struct kopenapi_map {
+    struct gojson_filter f;
+    const struct gojson_filter *inner;
+    char *base;
+    size_t body_off; /* where the parser's input starts */
+    size_t released; /* bytes from base already given back */
+};
+
+static bool kopenapi_map_keep(void *ctx, const char *const *path, size_t depth, const char *key,
+                              size_t klen)
 {
-    FILE *fp = fopen(file, "rb");
-    struct strbuf sb = STRBUF_INIT;
-    json_t *v = NULL;
-    char buf[16384];
-    size_t n;
-    unsigned char sum[32];
-    if (!fp)
-        return NULL;
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(fp);
-    if (sb.len < 32 + 12)
-        goto done;
-    kopenapi_sha256(sum, sb.buf + 32, sb.len - 32);
-    if (memcmp(sum, sb.buf, 32) != 0 || strncmp(sb.buf + 32, "HTTP/1.1 200", 12) != 0)
-        goto done;
-    const char *end = strstr(sb.buf + 32, "\r\n\r\n");
-    if (end &&
-        gojson_loads_skip(&v, end + 4, sb.len - (size_t)(end + 4 - sb.buf), kopenapi_skip, NULL) ==
-            0 &&
-        !json_is_object(v)) {
-        json_decref(v);
-        v = NULL;
+    const struct kopenapi_map *m = ctx;
+    return !m->inner || m->inner->keep(m->inner->ctx, path, depth, key, klen);
+}
+
+static void kopenapi_map_release(struct kopenapi_map *m, size_t upto)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    upto -= upto % page;
+    if (upto > m->released) {
+        madvise(m->base + m->released, upto - m->released, MADV_DONTNEED);
+        m->released = upto;
     }
-done:
-    strbuf_release(&sb);
+}
+
+static void kopenapi_map_consumed(void *ctx, size_t upto)
+{
+    struct kopenapi_map *m = ctx;
+    kopenapi_map_release(m, m->body_off + upto);
+}
+
+/*
+ * The body of a cached 200 response whose checksum holds, or NULL. The file
+ * is mapped, not read: a document is megabytes, and its pages are given back
+ * as the checksum and the parser pass them, so they never add up in memory.
+ */
+static json_t *kopenapi_cache_read(const char *file, const struct gojson_filter *filter)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    json_t *v = NULL;
+    unsigned char sum[32];
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) < 0 || st.st_size < 32 + 12) {
+        close(fd);
+        return NULL;
+    }
+    size_t len = (size_t)st.st_size;
+    char *base = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+        return NULL;
+    struct kopenapi_map m = {{kopenapi_map_keep, kopenapi_map_consumed, NULL}, filter, base, 0, 0};
+    m.f.ctx = &m;
+    struct sha256 h;
+    sha256_init(&h);
+    for (size_t at = 32; at < len;) {
+        size_t n = len - at < 256 * 1024 ? len - at : 256 * 1024;
+        sha256_update(&h, base + at, n);
+        at += n;
+        kopenapi_map_release(&m, at);
+    }
+    sha256_final(&h, sum);
+    m.released = 0; /* the parser reads it again from the start */
+    const char *end = memmem(base + 32, len - 32, "\r\n\r\n", 4);
+    if (memcmp(sum, base, 32) == 0 && memcmp(base + 32, "HTTP/1.1 200", 12) == 0 && end) {
+        m.body_off = (size_t)(end + 4 - base);
+        if (gojson_loads_filter(&v, end + 4, len - m.body_off, &m.f, NULL) == 0 &&
+            !json_is_object(v)) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+    munmap(base, len);
     return v;
 }
 
 /* Write the response as httputil.DumpResponse would (Content-Length first, then sorted). */
 static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
 {
-    struct strbuf dump = STRBUF_INIT, out = STRBUF_INIT;
+    struct strbuf head = STRBUF_INIT;
     char *hdrs = ks_strndup(r->headers.buf ? r->headers.buf : "", r->headers.len);
     char *lines[128];
     size_t n = 0;
@@ -149,15 +195,18 @@ static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
             lines[j] = lines[j - 1];
             lines[j - 1] = t;
         }
-    strbuf_addf(&dump, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n", r->body.len);
+    strbuf_addf(&head, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n", r->body.len);
     for (size_t i = 0; i < n; i++)
-        strbuf_addf(&dump, "%s\r\n", lines[i]);
-    strbuf_adds(&dump, "\r\n");
-    strbuf_add(&dump, r->body.buf ? r->body.buf : "", r->body.len);
+        strbuf_addf(&head, "%s\r\n", lines[i]);
+    strbuf_adds(&head, "\r\n");
+    /* sha256(dump) + dump, written in pieces: the body is not copied */
+    const char *body = r->body.buf ? r->body.buf : "";
     unsigned char sum[32];
-    kopenapi_sha256(sum, dump.buf, dump.len);
-    strbuf_add(&out, sum, 32);
-    strbuf_add(&out, dump.buf, dump.len);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, head.buf, head.len);
+    sha256_update(&h, body, r->body.len);
+    sha256_final(&h, sum);
 
     char *dir = ks_strdup(file);
     *strrchr(dir, '/') = '\0';
@@ -171,7 +220,8 @@ static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
     char *tmp = ks_asprintf("%s.%d.tmp", file, (int)getpid());
     FILE *fp = fopen(tmp, "wb");
     if (fp) {
-        bool ok = fwrite(out.buf, 1, out.len, fp) == out.len;
+        bool ok = fwrite(sum, 1, 32, fp) == 32 && fwrite(head.buf, 1, head.len, fp) == head.len &&
+                  fwrite(body, 1, r->body.len, fp) == r->body.len;
         ok = fclose(fp) == 0 && ok && chmod(tmp, 0660) == 0 && rename(tmp, file) == 0;
         if (!ok)
             unlink(tmp);
@@ -179,12 +229,12 @@ static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
     free(tmp);
     free(dir);
     free(hdrs);
-    strbuf_release(&dump);
-    strbuf_release(&out);
+    strbuf_release(&head);
 }
 
 static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi *o,
-                        const char *path, const char *accept, const char *what, struct ks_err *e)
+                        const char *path, const char *accept, const char *what,
+                        const struct gojson_filter *filter, struct ks_err *e)
 {
     struct kclient_req req = {.method = "GET", .path = path, .accept = accept};
     long t = kclient_conn_get(o->c)->timeout_ms;
@@ -199,8 +249,8 @@ static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi
         ks_context(e, "failed to download %s", what);
         return rc;
     }
-    if (gojson_loads_skip(out, resp->body.buf ? resp->body.buf : "", resp->body.len, kopenapi_skip,
-                          e) < 0 ||
+    if (gojson_loads_filter(out, resp->body.buf ? resp->body.buf : "", resp->body.len, filter, e) <
+            0 ||
         !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;
@@ -217,7 +267,7 @@ int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
     *out = NULL;
     if (!o->paths) {
         char *path = kopenapi_with_timeout(o, "/openapi/v3");
-        rc = kopenapi_get(&idx, &resp, o, path, "application/json, */*", "openapi/v3", e);
+        rc = kopenapi_get(&idx, &resp, o, path, "application/json, */*", "openapi/v3", NULL, e);
         kclient_resp_release(&resp);
         free(path);
         if (rc < 0)
@@ -249,9 +299,9 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
     /* only a hash-keyed document is immutable, so only those come from the cache */
     char *file = strstr(url, "hash=") ? kopenapi_cache_file(o, path) : NULL;
     if (file)
-        doc = kopenapi_cache_read(file);
+        doc = kopenapi_cache_read(file, o->filter);
     if (!doc) {
-        rc = kopenapi_get(&doc, &resp, o, path, "application/json", url, e);
+        rc = kopenapi_get(&doc, &resp, o, path, "application/json", url, o->filter, e);
         if (rc == 0 && file)
             kopenapi_cache_write(file, &resp);
         kclient_resp_release(&resp);
@@ -275,7 +325,7 @@ int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
     *out = NULL;
     if (!o->v2) {
         char *path = kopenapi_with_timeout(o, "/openapi/v2");
-        rc = kopenapi_get(&o->v2, &resp, o, path, "application/json", "openapi/v2", e);
+        rc = kopenapi_get(&o->v2, &resp, o, path, "application/json", "openapi/v2", o->filter, e);
         kclient_resp_release(&resp);
         free(path);
     }

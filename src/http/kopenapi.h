@@ -10,6 +10,7 @@
 #ifndef KOPENAPI_H
 #define KOPENAPI_H
 
+#include "base/gojson.h"
 #include "base/ks.h"
 #include "http/kclient.h"
 
@@ -21,6 +22,13 @@ struct kopenapi;
 int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e);
 
 void kopenapi_free(struct kopenapi *o);
+
+/*
+ * Parse the documents (v3 group-versions and v2, not the index) through f,
+ * keeping only what the caller reads (pmeta_openapi_filter). Ownership: f is
+ * borrowed and must outlive o. Documents already read are not re-read.
+ */
+void kopenapi_set_filter(struct kopenapi *o, const struct gojson_filter *f);
 
 /*
  * The /openapi/v3 index "paths" object (fetched once).

@@ -229,6 +229,95 @@ static const struct pmeta_type *build(struct pmeta_openapi *s, const json_t *nod
     return t;
 }
 
+/* Where a member sits in an OpenAPI document, for pmeta_openapi_filter. */
+enum oa_place {
+    OA_DROP,
+    OA_ALL, /* kept whole */
+    OA_ROOT,
+    OA_PATHS,      /* paths: path -> item */
+    OA_PATH_ITEM,  /* operations by method */
+    OA_PATCH_OP,   /* the patch operation */
+    OA_REQ_BODY,   /* its requestBody */
+    OA_CONTENT,    /* media type -> media object (whose members are not read) */
+    OA_MEDIA,      /* a media object */
+    OA_COMPONENTS, /* components */
+    OA_SCHEMAS,    /* name -> schema (components.schemas, definitions) */
+    OA_SCHEMA,     /* a schema */
+    OA_PROPS,      /* properties: field name -> schema */
+    OA_ALLOF,      /* allOf: schemas */
+};
+
+static bool oa_is(const char *key, size_t klen, const char *word)
+{
+    return strlen(word) == klen && memcmp(key, word, klen) == 0;
+}
+
+/* The place of the member key (NULL: an array element) of a container at place. */
+static enum oa_place oa_step(enum oa_place place, const char *key, size_t klen)
+{
+    switch (place) {
+    case OA_ALL:
+        return OA_ALL;
+    case OA_ROOT:
+        if (!key)
+            return OA_DROP;
+        if (oa_is(key, klen, "paths"))
+            return OA_PATHS;
+        if (oa_is(key, klen, "components"))
+            return OA_COMPONENTS;
+        if (oa_is(key, klen, "definitions"))
+            return OA_SCHEMAS;
+        return oa_is(key, klen, "openapi") || oa_is(key, klen, "swagger") ? OA_ALL : OA_DROP;
+    case OA_PATHS:
+        return key ? OA_PATH_ITEM : OA_DROP;
+    case OA_PATH_ITEM:
+        return key && oa_is(key, klen, "patch") ? OA_PATCH_OP : OA_DROP;
+    case OA_PATCH_OP:
+        if (!key)
+            return OA_DROP;
+        if (oa_is(key, klen, "x-kubernetes-group-version-kind") || oa_is(key, klen, "consumes"))
+            return OA_ALL;
+        return oa_is(key, klen, "requestBody") ? OA_REQ_BODY : OA_DROP;
+    case OA_REQ_BODY:
+        return key && oa_is(key, klen, "content") ? OA_CONTENT : OA_DROP;
+    case OA_CONTENT:
+        return key ? OA_MEDIA : OA_DROP;
+    case OA_COMPONENTS:
+        return key && oa_is(key, klen, "schemas") ? OA_SCHEMAS : OA_DROP;
+    case OA_SCHEMAS:
+    case OA_PROPS:
+        return key ? OA_SCHEMA : OA_DROP;
+    case OA_ALLOF:
+        return key ? OA_DROP : OA_SCHEMA;
+    case OA_SCHEMA:
+        if (!key)
+            return OA_DROP;
+        if (oa_is(key, klen, "properties"))
+            return OA_PROPS;
+        if (oa_is(key, klen, "items"))
+            return OA_SCHEMA;
+        if (oa_is(key, klen, "allOf"))
+            return OA_ALLOF;
+        if (oa_is(key, klen, "$ref") || oa_is(key, klen, "type") ||
+            (klen > 13 && memcmp(key, "x-kubernetes-", 13) == 0))
+            return OA_ALL;
+        return OA_DROP;
+    default:
+        return OA_DROP;
+    }
+}
+
+static bool oa_keep(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen)
+{
+    enum oa_place place = OA_ROOT;
+    (void)ctx;
+    for (size_t i = 0; i < depth && place != OA_DROP; i++)
+        place = oa_step(place, path[i], path[i] ? strlen(path[i]) : 0);
+    return place != OA_DROP && oa_step(place, key, klen) != OA_DROP;
+}
+
+const struct gojson_filter pmeta_openapi_filter = {oa_keep, NULL, NULL};
+
 static int load(struct pmeta_openapi **out, const json_t *doc, bool v3, struct ks_err *e)
 {
     const json_t *schemas = v3 ? json_object_get(json_object_get(doc, "components"), "schemas")

@@ -18,6 +18,7 @@
 #ifndef PMETA_OPENAPI_H
 #define PMETA_OPENAPI_H
 
+#include "base/gojson.h"
 #include "base/ks.h"
 #include "patch/pmeta.h"
 
@@ -63,6 +64,17 @@ int pmeta_openapi_kind(const struct pmeta_type **out, bool *accepts_smp, struct 
  */
 int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set, const char *name,
                         struct ks_err *e);
+
+/*
+ * The members of an OpenAPI v3 or v2 document that this module (and a
+ * lookup of a PATCH operation's GVK) reads: each PATCH operation's
+ * x-kubernetes-group-version-kind, requestBody.content media types and
+ * consumes; in each schema its properties, items, allOf, $ref, type and
+ * x-kubernetes-* extensions. A document parsed through it with
+ * gojson_loads_filter is a small fraction of the whole (api/v1: 0.5 MB of
+ * trees instead of 7 MB) and gives the same sets.
+ */
+extern const struct gojson_filter pmeta_openapi_filter;
 
 /* Release set and every type built from it. NULL is fine. */
 void pmeta_openapi_free(struct pmeta_openapi *set);

@@ -47,13 +47,35 @@ static void check_roundtrip(const char *in, const char *want)
     }
 }
 
+/* A filter dropping members named "drop", and "description" outside "properties". */
+static bool keep_test(void *ctx, const char *const *path, size_t depth, const char *key,
+                      size_t klen)
+{
+    (void)ctx;
+    if (klen == 4 && memcmp(key, "drop", 4) == 0)
+        return false;
+    if (depth > 0 && path[depth - 1] && strcmp(path[depth - 1], "properties") == 0)
+        return true;
+    return !(klen == 11 && memcmp(key, "description", 11) == 0);
+}
+
+static const struct gojson_filter test_filter = {keep_test, NULL, NULL};
+
 static void check_bad(const char *in)
 {
     json_t *v = NULL;
-    struct ks_err e = KS_ERR_INIT;
+    struct ks_err e = KS_ERR_INIT, ef = KS_ERR_INIT;
     KT_CHECK(gojson_loads(&v, in, strlen(in), &e) == KS_EINPUT);
     KT_CHECK(v == NULL);
     KT_CHECK(e.msg[0] != '\0');
+    ks_err_clear(&e);
+    /* a dropped member is checked as strictly, with the same message */
+    char *wrapped = ks_asprintf("{\"drop\":%s}", in);
+    KT_CHECK(gojson_loads(&v, wrapped, strlen(wrapped), &e) == KS_EINPUT);
+    KT_CHECK(gojson_loads_filter(&v, wrapped, strlen(wrapped), &test_filter, &ef) == KS_EINPUT);
+    KT_CHECK(v == NULL);
+    KT_CHECK_STR(ef.msg, e.msg);
+    free(wrapped);
 }
 
 int main(void)
@@ -124,25 +146,32 @@ int main(void)
     KT_CHECK(json_real(INFINITY) == NULL);
     KT_CHECK(json_real(NAN) == NULL);
 
-    /* skipped keys are dropped at any depth, still syntax-checked */
+    /* dropped members go at any depth, with the path of keys given to the filter */
     {
-        const char *in = "{\"a\":1,\"description\":\"x\",\"b\":{\"description\":[1,{}],\"c\":2}}";
-        const char *const skip[] = {"description", NULL};
+        const char *in = "{\"a\":1,\"description\":\"x\",\"b\":{\"description\":[1,{}],\"c\":2},"
+                         "\"l\":[{\"drop\":{\"x\":[[[]]]},\"k\":true}]}";
         json_t *v = NULL;
-        KT_CHECK(gojson_loads_skip(&v, in, strlen(in), skip, NULL) == 0);
+        KT_CHECK(gojson_loads_filter(&v, in, strlen(in), &test_filter, NULL) == 0);
         char *s = v ? gojson_dumps(v) : NULL;
-        KT_CHECK_STR(s, "{\"a\":1,\"b\":{\"c\":2}}");
+        KT_CHECK_STR(s, "{\"a\":1,\"b\":{\"c\":2},\"l\":[{\"k\":true}]}");
         free(s);
         json_decref(v);
         /* members of "properties" are names, kept even when they look like keywords */
         in = "{\"properties\":{\"description\":{\"description\":\"d\",\"type\":\"string\"}}}";
-        KT_CHECK(gojson_loads_skip(&v, in, strlen(in), skip, NULL) == 0);
+        KT_CHECK(gojson_loads_filter(&v, in, strlen(in), &test_filter, NULL) == 0);
         s = v ? gojson_dumps(v) : NULL;
         KT_CHECK_STR(s, "{\"properties\":{\"description\":{\"type\":\"string\"}}}");
         free(s);
         json_decref(v);
         const char *bad = "{\"description\":[1,}";
-        KT_CHECK(gojson_loads_skip(&v, bad, strlen(bad), skip, NULL) == KS_EINPUT);
+        KT_CHECK(gojson_loads_filter(&v, bad, strlen(bad), &test_filter, NULL) == KS_EINPUT);
+        /* the last member dropped, and a dropped member as the only one */
+        in = "{\"drop\":{},\"x\":{\"drop\":\"\\u00e9\"}}";
+        KT_CHECK(gojson_loads_filter(&v, in, strlen(in), &test_filter, NULL) == 0);
+        s = v ? gojson_dumps(v) : NULL;
+        KT_CHECK_STR(s, "{\"x\":{}}");
+        free(s);
+        json_decref(v);
     }
 
     check_bad("");
@@ -153,6 +182,10 @@ int main(void)
     check_bad("\"a\nb\"");
     check_bad("1 2");
     check_bad("1e400");
+    check_bad("{\"a\":[1,2}");
+    check_bad("[{\"a\":1]");
+    check_bad("{\"a\":tru}");
+    check_bad("\"\\x\"");
     {
         /* deeper than Go's limit */
         size_t n = GOJSON_MAX_DEPTH + 1;
