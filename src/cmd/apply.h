@@ -132,6 +132,13 @@ void apply_session_close(struct apply_session *s);
  */
 int apply_obj_prepare(struct aobj *a, struct ks_err *e);
 
+/*
+ * Every object has been prepared: the patch metadata it needs is built, so
+ * the OpenAPI documents (megabytes of trees) are let go before the objects
+ * go out. No apply_obj_prepare() may follow.
+ */
+void apply_session_prepared(struct apply_session *s);
+
 /* "deployment.apps/web" (kind lowercased, group omitted for core). Ownership: caller frees. */
 char *apply_obj_ref(const struct aobj *a);
 

@@ -389,6 +389,14 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
     return 0;
 }
 
+void apply_session_prepared(struct apply_session *s)
+{
+    for (size_t i = 0; i < s->nsets; i++)
+        pmeta_openapi_detach(s->sets[i]);
+    if (s->openapi)
+        kopenapi_drop_docs(s->openapi);
+}
+
 char *apply_obj_ref(const struct aobj *a)
 {
     const char *kind = a->mapped ? a->map.kind : str_at(a->obj, "kind", NULL);

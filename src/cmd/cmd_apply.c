@@ -297,6 +297,8 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
         if (!a->deferred && apply_obj_prepare(a, &pe) != 0)
             apply_obj_error(a, "error: %s", pe.msg);
     }
+    if (!phased)
+        apply_session_prepared(&s);
     int rrc = apply_run(&s, &e);
     if (rrc == 0 && phased) {
         wait_established(&s);
@@ -309,6 +311,7 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
             if (apply_obj_prepare(a, &pe) != 0)
                 apply_obj_error(a, "error: %s", pe.msg);
         }
+        apply_session_prepared(&s);
         rrc = apply_run(&s, &e);
     }
     if (rrc != 0) {

@@ -456,6 +456,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         if (apply_obj_prepare(a, &pe) != 0)
             apply_obj_error(a, "error: %s", pe.msg);
     }
+    apply_session_prepared(&s);
     if (apply_run(&s, &e) != 0) {
         fprintf(stderr, "error: %s\n", e.msg);
         exit_code = 2;

@@ -62,6 +62,13 @@ void kopenapi_free(struct kopenapi *o)
     free(o);
 }
 
+void kopenapi_drop_docs(struct kopenapi *o)
+{
+    json_object_clear(o->docs);
+    json_decref(o->v2);
+    o->v2 = NULL;
+}
+
 char *kopenapi_gv_key(const char *api_version)
 {
     return strchr(api_version, '/') ? ks_asprintf("apis/%s", api_version)

@@ -56,6 +56,14 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
  */
 int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e);
 
+/*
+ * Free the documents read so far (not the index): pointers from
+ * kopenapi_gv_get() and kopenapi_v2_get() become invalid. A later get reads
+ * a document again (from the cache when it is hash-keyed, else from the
+ * server), so call it once no more lookups are due.
+ */
+void kopenapi_drop_docs(struct kopenapi *o);
+
 /* "apps/v1" -> "apis/apps/v1", "v1" -> "api/v1". Ownership: caller frees. */
 char *kopenapi_gv_key(const char *api_version);
 

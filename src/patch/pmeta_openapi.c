@@ -425,6 +425,31 @@ int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set
     return 0;
 }
 
+void pmeta_openapi_detach(struct pmeta_openapi *set)
+{
+    if (!set || !set->doc)
+        return;
+    for (size_t i = 0; i < set->ntypes; i++) {
+        struct pmeta_type *t = set->types[i];
+        if (t->name)
+            t->name = keep(set, ks_strdup(t->name));
+        for (size_t j = 0; j < t->nfields; j++) {
+            struct pmeta_field *f = (struct pmeta_field *)&t->fields[j];
+            f->name = keep(set, ks_strdup(f->name));
+            if (f->merge_key)
+                f->merge_key = keep(set, ks_strdup(f->merge_key));
+            if (f->bad_strategy)
+                f->bad_strategy = keep(set, ks_strdup(f->bad_strategy));
+        }
+    }
+    /* the memo is keyed by the document's node addresses */
+    json_decref(set->memo);
+    set->memo = json_object();
+    json_decref(set->doc);
+    set->doc = NULL;
+    set->schemas = NULL;
+}
+
 void pmeta_openapi_free(struct pmeta_openapi *set)
 {
     if (!set)

@@ -76,6 +76,14 @@ int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set
  */
 extern const struct gojson_filter pmeta_openapi_filter;
 
+/*
+ * Let go of the document: the types built so far copy the strings they
+ * borrowed from it and stay valid; later lookups find nothing (*out NULL,
+ * *accepts_smp false). For a caller that has built every kind it needs and
+ * wants the document's memory back.
+ */
+void pmeta_openapi_detach(struct pmeta_openapi *set);
+
 /* Release set and every type built from it. NULL is fine. */
 void pmeta_openapi_free(struct pmeta_openapi *set);
 
