@@ -696,6 +696,8 @@ struct jp_frame {
     json_t *c; /* the container */
     char *key; /* objects: the key whose value is being read */
     size_t klen;
+    size_t start; /* the container's offset in the input */
+    bool span;    /* objects: report the member's span (GOJSON_KEEP_SPAN) */
 };
 
 /* Read a member key into p->tmp, and its ':' (p->pos on the opening quote). */
@@ -798,13 +800,13 @@ static int jp_skip_value(struct jp *p, size_t depth)
     }
 }
 
-/* Does the filter keep the member being read in the innermost frame? */
-static bool jp_keeps(struct jp *p, const struct jp_frame *st, size_t depth, const char ***path,
-                     size_t *apath)
+/* What the filter does with the member being read in the innermost frame (enum gojson_keep). */
+static int jp_keeps(struct jp *p, const struct jp_frame *st, size_t depth, const char ***path,
+                    size_t *apath)
 {
     const struct jp_frame *f = &st[depth - 1];
     if (!p->filter || !f->key)
-        return true;
+        return GOJSON_KEEP;
     if (*apath < depth) {
         *apath = depth * 2;
         *path = ks_realloc(*path, *apath * sizeof(**path));
@@ -821,22 +823,25 @@ static bool jp_keeps(struct jp *p, const struct jp_frame *st, size_t depth, cons
 static int jp_value(struct jp *p, json_t **out)
 {
     struct jp_frame *st = NULL;
-    size_t depth = 0, alloc = 0, apath = 0;
+    size_t depth = 0, alloc = 0, apath = 0, vstart = 0;
     const char **path = NULL;
     json_t *v = NULL;
     int rc = 0;
     for (;;) {
         jp_progress(p);
         /* a member the filter drops: check it, then go on as after a value */
-        bool dropped =
-            depth > 0 && json_is_object(st[depth - 1].c) && !jp_keeps(p, st, depth, &path, &apath);
-        if (dropped) {
-            if ((rc = jp_skip_value(p, depth)) != 0)
-                goto fail;
-            goto attached;
+        if (depth > 0 && json_is_object(st[depth - 1].c)) {
+            int k = jp_keeps(p, st, depth, &path, &apath);
+            if (k == GOJSON_DROP) {
+                if ((rc = jp_skip_value(p, depth)) != 0)
+                    goto fail;
+                goto attached;
+            }
+            st[depth - 1].span = k == GOJSON_KEEP_SPAN;
         }
         /* read a value, or open a container */
         jp_ws(p);
+        vstart = p->pos;
         if (p->pos >= p->len) {
             rc = ks_fail(p->e, KS_EINPUT, "unexpected end of JSON input");
             goto fail;
@@ -855,6 +860,8 @@ static int jp_value(struct jp *p, json_t **out)
             f->c = c == '{' ? json_object() : json_array();
             f->key = NULL;
             f->klen = 0;
+            f->start = p->pos;
+            f->span = false;
             p->pos++;
             jp_ws(p);
             if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
@@ -896,11 +903,14 @@ static int jp_value(struct jp *p, json_t **out)
                 *out = v;
                 return 0;
             }
-            if (json_is_object(st[depth - 1].c))
-                json_object_setn_new_nocheck(st[depth - 1].c, st[depth - 1].key, st[depth - 1].klen,
-                                             v);
-            else
-                json_array_append_new(st[depth - 1].c, v);
+            struct jp_frame *top = &st[depth - 1];
+            if (json_is_object(top->c)) {
+                if (top->span && p->filter->span)
+                    p->filter->span(p->filter->ctx, top->key, top->klen, vstart, p->pos);
+                json_object_setn_new_nocheck(top->c, top->key, top->klen, v);
+            } else {
+                json_array_append_new(top->c, v);
+            }
             v = NULL;
         attached:;
             struct jp_frame *f = &st[depth - 1];
@@ -916,6 +926,7 @@ static int jp_value(struct jp *p, json_t **out)
                 p->pos++;
                 free(f->key);
                 v = f->c;
+                vstart = f->start;
                 depth--;
                 continue; /* attach the closed container to its parent */
             }

@@ -66,18 +66,28 @@ void gojson_strform(struct strbuf *out, const json_t *v);
  */
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e);
 
+/* What a filter does with an object member. */
+enum gojson_keep {
+    GOJSON_DROP,      /* checked for syntax, never built */
+    GOJSON_KEEP,      /* built */
+    GOJSON_KEEP_SPAN, /* built, and its byte span reported to span() */
+};
+
 /*
  * Which object members gojson_loads_filter keeps, for large documents read
  * for a few fields (OpenAPI). keep() is asked before each member's value is
  * read: path[0..depth) are the keys under which the enclosing containers sit,
- * from the root (NULL for an array element), and key/klen the member's key.
- * A dropped value is checked for syntax but never built, so it costs no
- * memory. consumed(), if set, is told every 256 KiB how many bytes of the
- * input have been read and will not be looked at again (a caller reading a
- * mapped file releases those pages).
+ * from the root (NULL for an array element), and key/klen the member's key;
+ * it returns an enum gojson_keep. A dropped value costs no memory. span(),
+ * for GOJSON_KEEP_SPAN members, is told where the value's text lies in the
+ * input ([start, end), so the caller can decode it again later, whole).
+ * consumed(), if set, is told every 256 KiB how many bytes of the input have
+ * been read and will not be looked at again (a caller reading a mapped file
+ * releases those pages).
  */
 struct gojson_filter {
-    bool (*keep)(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen);
+    int (*keep)(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen);
+    void (*span)(void *ctx, const char *key, size_t klen, size_t start, size_t end);
     void (*consumed)(void *ctx, size_t upto);
     void *ctx;
 };

@@ -52,7 +52,7 @@ int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, 
     if (rc)
         return rc;
     if ((rc = kopenapi_new(&s->openapi, s->client, e)) == 0)
-        kopenapi_set_filter(s->openapi, &pmeta_openapi_filter);
+        kopenapi_set_filter(s->openapi, &pmeta_openapi_index_filter, &pmeta_openapi_schema_filter);
     return rc;
 }
 
@@ -92,8 +92,14 @@ static struct pmeta_openapi *openapi_set(struct apply_session *s, const char *ap
     struct pmeta_openapi *set = NULL;
     const json_t *doc = NULL;
     struct ks_err e = KS_ERR_INIT;
-    if (kopenapi_gv_get(&doc, s->openapi, key, &e) == 0)
-        pmeta_openapi_load_v3(&set, doc, &e);
+    if (kopenapi_gv_get(&doc, s->openapi, key, &e) == 0) {
+        /* schemas are decoded from the document's text only as types need them */
+        void *src = kopenapi_gv_source(s->openapi, key);
+        if (src)
+            pmeta_openapi_load_v3_lazy(&set, doc, kopenapi_span_decode, src, &e);
+        else
+            pmeta_openapi_load_v3(&set, doc, &e);
+    }
     s->sets = ks_realloc(s->sets, (s->nsets + 1) * sizeof(*s->sets));
     s->set_keys = ks_realloc(s->set_keys, (s->nsets + 1) * sizeof(*s->set_keys));
     s->sets[s->nsets] = set;

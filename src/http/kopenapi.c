@@ -24,18 +24,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* One group-version document, as read. */
+struct kopenapi_doc {
+    char *key;    /* "api/v1" */
+    json_t *tree; /* what the document filter kept */
+    /* lazy documents: the text of each recorded span, to decode later */
+    json_t *spans;   /* member key -> [start, end], offsets into the body; or NULL */
+    int fd;          /* the cache file holding the body, or -1 */
+    size_t body_off; /* where the body starts in fd */
+    char *mem;       /* or the body itself (no cache file) */
+    const struct gojson_filter *schema;
+    struct kopenapi_doc *next;
+};
+
 struct kopenapi {
     struct kclient *c;
     json_t *paths;                      /* the index's "paths" */
-    json_t *docs;                       /* gv key -> document */
+    struct kopenapi_doc *docs;          /* read so far */
     json_t *v2;                         /* the v2 document, once fetched */
     char *dir;                          /* <cache-dir>/http, or NULL */
     const struct gojson_filter *filter; /* for documents (not the index), or NULL */
+    const struct gojson_filter *schema; /* decodes spans; NULL: spans are not kept */
 };
 
-void kopenapi_set_filter(struct kopenapi *o, const struct gojson_filter *f)
+void kopenapi_set_filter(struct kopenapi *o, const struct gojson_filter *f,
+                         const struct gojson_filter *schema)
 {
     o->filter = f;
+    o->schema = schema;
 }
 
 int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e)
@@ -44,29 +60,42 @@ int kopenapi_new(struct kopenapi **out, struct kclient *c, struct ks_err *e)
     struct kopenapi *o = ks_calloc(1, sizeof(*o));
     const struct kconn *k = kclient_conn_get(c);
     o->c = c;
-    o->docs = json_object();
     if (k->cache_dir && *k->cache_dir)
         o->dir = ks_asprintf("%s/http", k->cache_dir);
     *out = o;
     return 0;
 }
 
-void kopenapi_free(struct kopenapi *o)
+static void kopenapi_doc_free(struct kopenapi_doc *d)
 {
-    if (!o)
-        return;
-    json_decref(o->paths);
-    json_decref(o->docs);
-    json_decref(o->v2);
-    free(o->dir);
-    free(o);
+    free(d->key);
+    json_decref(d->tree);
+    json_decref(d->spans);
+    if (d->fd >= 0)
+        close(d->fd);
+    free(d->mem);
+    free(d);
 }
 
 void kopenapi_drop_docs(struct kopenapi *o)
 {
-    json_object_clear(o->docs);
+    while (o->docs) {
+        struct kopenapi_doc *d = o->docs;
+        o->docs = d->next;
+        kopenapi_doc_free(d);
+    }
     json_decref(o->v2);
     o->v2 = NULL;
+}
+
+void kopenapi_free(struct kopenapi *o)
+{
+    if (!o)
+        return;
+    kopenapi_drop_docs(o);
+    json_decref(o->paths);
+    free(o->dir);
+    free(o);
 }
 
 char *kopenapi_gv_key(const char *api_version)
@@ -104,62 +133,100 @@ static char *kopenapi_cache_file(const struct kopenapi *o, const char *path)
     return ks_asprintf("%s/%s", o->dir, hex);
 }
 
-/* A mapped cache file being parsed: the pages behind the parser are let go. */
-struct kopenapi_map {
+/*
+ * One parse of a document: the caller's filter, spans recorded into doc, and
+ * (for a mapped cache file) the pages behind the parser let go.
+ */
+struct kopenapi_parse {
     struct gojson_filter f;
     const struct gojson_filter *inner;
-    char *base;
-    size_t body_off; /* where the parser's input starts */
-    size_t released; /* bytes from base already given back */
+    struct kopenapi_doc *doc; /* records spans, or NULL */
+    char *base;               /* the mapping, or NULL */
+    size_t body_off;          /* where the parser's input starts in it */
+    size_t released;          /* bytes from base already given back */
 };
 
-static bool kopenapi_map_keep(void *ctx, const char *const *path, size_t depth, const char *key,
-                              size_t klen)
+static int kopenapi_parse_keep(void *ctx, const char *const *path, size_t depth, const char *key,
+                               size_t klen)
 {
-    const struct kopenapi_map *m = ctx;
-    return !m->inner || m->inner->keep(m->inner->ctx, path, depth, key, klen);
+    const struct kopenapi_parse *m = ctx;
+    int k = m->inner ? m->inner->keep(m->inner->ctx, path, depth, key, klen) : GOJSON_KEEP;
+    return k == GOJSON_KEEP_SPAN && !m->doc ? GOJSON_KEEP : k;
 }
 
-static void kopenapi_map_release(struct kopenapi_map *m, size_t upto)
+static void kopenapi_parse_span(void *ctx, const char *key, size_t klen, size_t start, size_t end)
+{
+    struct kopenapi_parse *m = ctx;
+    json_object_setn_new(m->doc->spans, key, klen,
+                         json_pack("[II]", (json_int_t)start, (json_int_t)end));
+}
+
+static void kopenapi_map_release(struct kopenapi_parse *m, size_t upto)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     upto -= upto % page;
-    if (upto > m->released) {
+    if (m->base && upto > m->released) {
         madvise(m->base + m->released, upto - m->released, MADV_DONTNEED);
         m->released = upto;
     }
 }
 
-static void kopenapi_map_consumed(void *ctx, size_t upto)
+static void kopenapi_parse_consumed(void *ctx, size_t upto)
 {
-    struct kopenapi_map *m = ctx;
+    struct kopenapi_parse *m = ctx;
     kopenapi_map_release(m, m->body_off + upto);
 }
 
+/* Parse a document's body through the filter into doc (spans recorded when doc->spans). */
+static int kopenapi_parse_doc(struct kopenapi_doc *doc, const char *body, size_t len,
+                              const struct gojson_filter *filter, char *base, size_t body_off,
+                              struct ks_err *e)
+{
+    struct kopenapi_parse m = {
+        {kopenapi_parse_keep, kopenapi_parse_span, kopenapi_parse_consumed, NULL},
+        filter,
+        doc->spans ? doc : NULL,
+        base,
+        body_off,
+        0};
+    m.f.ctx = &m;
+    json_t *v = NULL;
+    int rc = gojson_loads_filter(&v, body, len, &m.f, e);
+    if (rc == 0 && !json_is_object(v)) {
+        json_decref(v);
+        return ks_fail(e, KS_EINPUT, "not a JSON object");
+    }
+    if (rc == 0)
+        doc->tree = v;
+    return rc;
+}
+
 /*
- * The body of a cached 200 response whose checksum holds, or NULL. The file
- * is mapped, not read: a document is megabytes, and its pages are given back
- * as the checksum and the parser pass them, so they never add up in memory.
+ * Read a cached 200 response whose checksum holds into doc; -1 if there is
+ * none. The file is mapped, not read: a document is megabytes, and its pages
+ * are given back as the checksum and the parser pass them, so they never add
+ * up in memory. A lazy doc keeps the file open to decode its spans later.
  */
-static json_t *kopenapi_cache_read(const char *file, const struct gojson_filter *filter)
+static int kopenapi_cache_read(struct kopenapi_doc *doc, const char *file,
+                               const struct gojson_filter *filter)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    json_t *v = NULL;
     unsigned char sum[32];
+    int rc = -1;
     if (fd < 0)
-        return NULL;
+        return -1;
     if (fstat(fd, &st) < 0 || st.st_size < 32 + 12) {
         close(fd);
-        return NULL;
+        return -1;
     }
     size_t len = (size_t)st.st_size;
     char *base = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED)
-        return NULL;
-    struct kopenapi_map m = {{kopenapi_map_keep, kopenapi_map_consumed, NULL}, filter, base, 0, 0};
-    m.f.ctx = &m;
+    if (base == MAP_FAILED) {
+        close(fd);
+        return -1;
+    }
+    struct kopenapi_parse m = {{NULL, NULL, NULL, NULL}, NULL, NULL, base, 0, 0};
     struct sha256 h;
     sha256_init(&h);
     for (size_t at = 32; at < len;) {
@@ -169,22 +236,27 @@ static json_t *kopenapi_cache_read(const char *file, const struct gojson_filter 
         kopenapi_map_release(&m, at);
     }
     sha256_final(&h, sum);
-    m.released = 0; /* the parser reads it again from the start */
     const char *end = memmem(base + 32, len - 32, "\r\n\r\n", 4);
     if (memcmp(sum, base, 32) == 0 && memcmp(base + 32, "HTTP/1.1 200", 12) == 0 && end) {
-        m.body_off = (size_t)(end + 4 - base);
-        if (gojson_loads_filter(&v, end + 4, len - m.body_off, &m.f, NULL) == 0 &&
-            !json_is_object(v)) {
-            json_decref(v);
-            v = NULL;
+        size_t off = (size_t)(end + 4 - base);
+        rc = kopenapi_parse_doc(doc, end + 4, len - off, filter, base, off, NULL);
+        if (rc == 0 && doc->spans) {
+            doc->fd = fd;
+            doc->body_off = off;
+            fd = -1;
         }
     }
     munmap(base, len);
-    return v;
+    if (fd >= 0)
+        close(fd);
+    return rc == 0 ? 0 : -1;
 }
 
-/* Write the response as httputil.DumpResponse would (Content-Length first, then sorted). */
-static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
+/*
+ * Write the response as httputil.DumpResponse would (Content-Length first,
+ * then sorted); returns where the body starts in the file, 0 if not written.
+ */
+static size_t kopenapi_cache_write(const char *file, const struct kclient_resp *r)
 {
     struct strbuf head = STRBUF_INIT;
     char *hdrs = ks_strndup(r->headers.buf ? r->headers.buf : "", r->headers.len);
@@ -226,27 +298,30 @@ static void kopenapi_cache_write(const char *file, const struct kclient_resp *r)
     mkdir(dir, 0750);
     char *tmp = ks_asprintf("%s.%d.tmp", file, (int)getpid());
     FILE *fp = fopen(tmp, "wb");
+    size_t body_off = 0;
     if (fp) {
         bool ok = fwrite(sum, 1, 32, fp) == 32 && fwrite(head.buf, 1, head.len, fp) == head.len &&
                   fwrite(body, 1, r->body.len, fp) == r->body.len;
         ok = fclose(fp) == 0 && ok && chmod(tmp, 0660) == 0 && rename(tmp, file) == 0;
         if (!ok)
             unlink(tmp);
+        else
+            body_off = 32 + head.len;
     }
     free(tmp);
     free(dir);
     free(hdrs);
     strbuf_release(&head);
+    return body_off;
 }
 
-static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi *o,
-                        const char *path, const char *accept, const char *what,
-                        const struct gojson_filter *filter, struct ks_err *e)
+/* GET path; a non-200 status is an error naming what. */
+static int kopenapi_fetch(struct kclient_resp *resp, struct kopenapi *o, const char *path,
+                          const char *accept, const char *what, struct ks_err *e)
 {
     struct kclient_req req = {.method = "GET", .path = path, .accept = accept};
     long t = kclient_conn_get(o->c)->timeout_ms;
     int rc;
-    *out = NULL;
     /* PARITY: the discovery client's 32 s timeout when none is set */
     req.timeout_ms = t > 0 ? t : 32000;
     if ((rc = kclient_do(o->c, &req, resp, e)) < 0)
@@ -256,6 +331,17 @@ static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi
         ks_context(e, "failed to download %s", what);
         return rc;
     }
+    return 0;
+}
+
+static int kopenapi_get(json_t **out, struct kclient_resp *resp, struct kopenapi *o,
+                        const char *path, const char *accept, const char *what,
+                        const struct gojson_filter *filter, struct ks_err *e)
+{
+    int rc;
+    *out = NULL;
+    if ((rc = kopenapi_fetch(resp, o, path, accept, what, e)) < 0)
+        return rc;
     if (gojson_loads_filter(out, resp->body.buf ? resp->body.buf : "", resp->body.len, filter, e) <
             0 ||
         !json_is_object(*out)) {
@@ -287,14 +373,48 @@ int kopenapi_paths_get(const json_t **out, struct kopenapi *o, struct ks_err *e)
     return 0;
 }
 
+static struct kopenapi_doc *kopenapi_doc_find(const struct kopenapi *o, const char *gv_key)
+{
+    for (struct kopenapi_doc *d = o->docs; d; d = d->next)
+        if (strcmp(d->key, gv_key) == 0)
+            return d;
+    return NULL;
+}
+
+/* Download the document at path into d (and into the cache file, if any). */
+static int kopenapi_download(struct kopenapi_doc *d, struct kopenapi *o, const char *path,
+                             const char *url, const char *file, struct ks_err *e)
+{
+    struct kclient_resp resp;
+    int rc = kopenapi_fetch(&resp, o, path, "application/json", url, e);
+    if (rc == 0) {
+        if (d->spans)
+            json_object_clear(d->spans);
+        rc = kopenapi_parse_doc(d, resp.body.buf ? resp.body.buf : "", resp.body.len, o->filter,
+                                NULL, 0, NULL);
+        if (rc < 0)
+            rc = ks_fail(e, KS_EHTTP, "failed to download %s: malformed JSON", url);
+    }
+    if (rc == 0) {
+        size_t off = file ? kopenapi_cache_write(file, &resp) : 0;
+        if (d->spans && off > 0)
+            d->fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (d->fd >= 0)
+            d->body_off = off;
+        else if (d->spans)
+            d->mem = strbuf_detach(&resp.body, NULL); /* spans are decoded from it */
+    }
+    kclient_resp_release(&resp);
+    return rc;
+}
+
 int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, struct ks_err *e)
 {
     const json_t *paths;
-    json_t *doc = NULL;
-    struct kclient_resp resp;
     int rc;
-    *out = json_object_get(o->docs, gv_key);
-    if (*out)
+    struct kopenapi_doc *d = kopenapi_doc_find(o, gv_key);
+    *out = d ? d->tree : NULL;
+    if (d)
         return 0;
     if ((rc = kopenapi_paths_get(&paths, o, e)) < 0)
         return rc;
@@ -305,24 +425,56 @@ int kopenapi_gv_get(const json_t **out, struct kopenapi *o, const char *gv_key, 
     char *path = kopenapi_with_timeout(o, url);
     /* only a hash-keyed document is immutable, so only those come from the cache */
     char *file = strstr(url, "hash=") ? kopenapi_cache_file(o, path) : NULL;
-    if (file)
-        doc = kopenapi_cache_read(file, o->filter);
-    if (!doc) {
-        rc = kopenapi_get(&doc, &resp, o, path, "application/json", url, o->filter, e);
-        if (rc == 0 && file)
-            kopenapi_cache_write(file, &resp);
-        kclient_resp_release(&resp);
-        if (rc < 0) {
-            free(file);
-            free(path);
-            return rc;
-        }
-    }
+    d = ks_calloc(1, sizeof(*d));
+    d->fd = -1;
+    d->schema = o->schema;
+    d->spans = o->schema ? json_object() : NULL;
+    if (!file || kopenapi_cache_read(d, file, o->filter) < 0)
+        rc = kopenapi_download(d, o, path, url, file, e);
     free(file);
     free(path);
-    json_object_set_new(o->docs, gv_key, doc);
-    *out = doc;
+    if (rc < 0) {
+        kopenapi_doc_free(d);
+        return rc;
+    }
+    d->key = ks_strdup(gv_key);
+    d->next = o->docs;
+    o->docs = d;
+    *out = d->tree;
     return 0;
+}
+
+void *kopenapi_gv_source(struct kopenapi *o, const char *gv_key)
+{
+    struct kopenapi_doc *d = kopenapi_doc_find(o, gv_key);
+    return d && d->spans ? d : NULL;
+}
+
+json_t *kopenapi_span_decode(void *source, const char *key)
+{
+    struct kopenapi_doc *d = source;
+    json_t *sp = json_object_get(d->spans, key), *v = NULL;
+    if (!sp)
+        return NULL;
+    size_t start = (size_t)json_integer_value(json_array_get(sp, 0));
+    size_t end = (size_t)json_integer_value(json_array_get(sp, 1));
+    size_t len = end - start, got = 0;
+    char *buf = NULL;
+    const char *text = d->mem ? d->mem + start : NULL;
+    if (!text) {
+        buf = ks_malloc(len ? len : 1);
+        while (got < len) {
+            ssize_t n = pread(d->fd, buf + got, len - got, (off_t)(d->body_off + start + got));
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        text = buf;
+    }
+    if (text && (d->mem || got == len))
+        gojson_loads_filter(&v, text, len, d->schema, NULL);
+    free(buf);
+    return v;
 }
 
 int kopenapi_v2_get(const json_t **out, struct kopenapi *o, struct ks_err *e)

@@ -23,6 +23,10 @@ struct pmeta_openapi {
     char **strs; /* owned strings: names, joined list-map keys */
     size_t nstrs, astrs;
     struct pmeta_type *shared[4]; /* v2 map, slice, primitive, arbitrary; v3 "no properties" */
+    /* lazy sets: schemas holds stubs; whole schemas are fetched by name */
+    pmeta_schema_fn fetch;
+    void *fetch_ctx;
+    json_t *loaded; /* name -> whole schema, held while the set lives */
 };
 
 static const char *keep(struct pmeta_openapi *s, char *str)
@@ -57,8 +61,32 @@ static struct pmeta_type *shared_type(struct pmeta_openapi *s, int which, const 
     return s->shared[which];
 }
 
+/*
+ * The whole schema named name, or NULL; *stored (may be NULL) gets the name
+ * as the document holds it. A lazy set fetches it on first use.
+ */
+static const json_t *schema_named(struct pmeta_openapi *s, const char *name, const char **stored)
+{
+    const json_t *v = name ? json_object_get(s->schemas, name) : NULL;
+    if (stored)
+        *stored = v ? json_object_iter_key(json_object_iter_at((json_t *)s->schemas, name)) : NULL;
+    if (!v || !s->fetch)
+        return v;
+    const json_t *whole = json_object_get(s->loaded, name);
+    if (whole)
+        return whole;
+    json_t *got = s->fetch(s->fetch_ctx, name);
+    if (!got) {
+        if (stored)
+            *stored = NULL;
+        return NULL;
+    }
+    json_object_set_new(s->loaded, name, got);
+    return got;
+}
+
 /* The schema a "#/definitions/X" or "#/components/schemas/X" reference names, or NULL. */
-static const json_t *deref(const struct pmeta_openapi *s, const json_t *ref, const char **name)
+static const json_t *deref(struct pmeta_openapi *s, const json_t *ref, const char **name)
 {
     const char *r = json_string_value(ref);
     const char *prefix = s->v3 ? "#/components/schemas/" : "#/definitions/";
@@ -67,10 +95,7 @@ static const json_t *deref(const struct pmeta_openapi *s, const json_t *ref, con
         return NULL;
     if (strncmp(r, prefix, strlen(prefix)) == 0)
         r += strlen(prefix);
-    const json_t *v = json_object_get(s->schemas, r);
-    if (v)
-        *name = json_object_iter_key(json_object_iter_at((json_t *)s->schemas, r));
-    return v;
+    return schema_named(s, r, name);
 }
 
 static int cmp_field(const void *a, const void *b)
@@ -245,7 +270,11 @@ enum oa_place {
     OA_SCHEMA,     /* a schema */
     OA_PROPS,      /* properties: field name -> schema */
     OA_ALLOF,      /* allOf: schemas */
+    OA_STUB,       /* a schema in an index: only its GVKs are kept */
 };
+
+/* The three filters: whole documents, indexes (schemas as stubs), single schemas. */
+enum oa_mode { OA_MODE_WHOLE, OA_MODE_INDEX, OA_MODE_SCHEMA };
 
 static bool oa_is(const char *key, size_t klen, const char *word)
 {
@@ -253,7 +282,7 @@ static bool oa_is(const char *key, size_t klen, const char *word)
 }
 
 /* The place of the member key (NULL: an array element) of a container at place. */
-static enum oa_place oa_step(enum oa_place place, const char *key, size_t klen)
+static enum oa_place oa_step(enum oa_mode mode, enum oa_place place, const char *key, size_t klen)
 {
     switch (place) {
     case OA_ALL:
@@ -285,6 +314,9 @@ static enum oa_place oa_step(enum oa_place place, const char *key, size_t klen)
     case OA_COMPONENTS:
         return key && oa_is(key, klen, "schemas") ? OA_SCHEMAS : OA_DROP;
     case OA_SCHEMAS:
+        return !key ? OA_DROP : mode == OA_MODE_INDEX ? OA_STUB : OA_SCHEMA;
+    case OA_STUB:
+        return key && oa_is(key, klen, "x-kubernetes-group-version-kind") ? OA_ALL : OA_DROP;
     case OA_PROPS:
         return key ? OA_SCHEMA : OA_DROP;
     case OA_ALLOF:
@@ -307,16 +339,25 @@ static enum oa_place oa_step(enum oa_place place, const char *key, size_t klen)
     }
 }
 
-static bool oa_keep(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen)
+static int oa_keep(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen)
 {
-    enum oa_place place = OA_ROOT;
-    (void)ctx;
+    enum oa_mode mode = *(const enum oa_mode *)ctx;
+    enum oa_place place = mode == OA_MODE_SCHEMA ? OA_SCHEMA : OA_ROOT;
     for (size_t i = 0; i < depth && place != OA_DROP; i++)
-        place = oa_step(place, path[i], path[i] ? strlen(path[i]) : 0);
-    return place != OA_DROP && oa_step(place, key, klen) != OA_DROP;
+        place = oa_step(mode, place, path[i], path[i] ? strlen(path[i]) : 0);
+    if (place == OA_DROP)
+        return GOJSON_DROP;
+    enum oa_place next = oa_step(mode, place, key, klen);
+    if (next == OA_DROP)
+        return GOJSON_DROP;
+    return next == OA_STUB ? GOJSON_KEEP_SPAN : GOJSON_KEEP;
 }
 
-const struct gojson_filter pmeta_openapi_filter = {oa_keep, NULL, NULL};
+static const enum oa_mode oa_modes[] = {OA_MODE_WHOLE, OA_MODE_INDEX, OA_MODE_SCHEMA};
+const struct gojson_filter pmeta_openapi_filter = {oa_keep, NULL, NULL, (void *)&oa_modes[0]};
+const struct gojson_filter pmeta_openapi_index_filter = {oa_keep, NULL, NULL, (void *)&oa_modes[1]};
+const struct gojson_filter pmeta_openapi_schema_filter = {oa_keep, NULL, NULL,
+                                                          (void *)&oa_modes[2]};
 
 static int load(struct pmeta_openapi **out, const json_t *doc, bool v3, struct ks_err *e)
 {
@@ -338,6 +379,18 @@ static int load(struct pmeta_openapi **out, const json_t *doc, bool v3, struct k
 int pmeta_openapi_load_v3(struct pmeta_openapi **out, const json_t *doc, struct ks_err *e)
 {
     return load(out, doc, true, e);
+}
+
+int pmeta_openapi_load_v3_lazy(struct pmeta_openapi **out, const json_t *index,
+                               pmeta_schema_fn fetch, void *ctx, struct ks_err *e)
+{
+    int rc = load(out, index, true, e);
+    if (rc == 0) {
+        (*out)->fetch = fetch;
+        (*out)->fetch_ctx = ctx;
+        (*out)->loaded = json_object();
+    }
+    return rc;
 }
 
 int pmeta_openapi_load_v2(struct pmeta_openapi **out, const json_t *doc, struct ks_err *e)
@@ -405,7 +458,8 @@ int pmeta_openapi_kind(const struct pmeta_type **out, bool *smp, struct pmeta_op
         json_array_foreach(json_object_get(schema, "x-kubernetes-group-version-kind"), i, g)
         {
             if (gvk_is(g, group, version, kind)) {
-                *out = build(set, schema, name);
+                const json_t *whole = schema_named(set, name, NULL);
+                *out = whole ? build(set, whole, name) : NULL;
                 return 0;
             }
         }
@@ -418,10 +472,10 @@ int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set
 {
     (void)e;
     *out = NULL;
-    const json_t *schema = name ? json_object_get(set->schemas, name) : NULL;
+    const char *stored = NULL;
+    const json_t *schema = schema_named(set, name, &stored);
     if (schema)
-        *out = build(set, schema,
-                     json_object_iter_key(json_object_iter_at((json_t *)set->schemas, name)));
+        *out = build(set, schema, stored);
     return 0;
 }
 
@@ -446,8 +500,11 @@ void pmeta_openapi_detach(struct pmeta_openapi *set)
     json_decref(set->memo);
     set->memo = json_object();
     json_decref(set->doc);
+    json_decref(set->loaded);
     set->doc = NULL;
     set->schemas = NULL;
+    set->loaded = NULL;
+    set->fetch = NULL;
 }
 
 void pmeta_openapi_free(struct pmeta_openapi *set)
@@ -464,5 +521,6 @@ void pmeta_openapi_free(struct pmeta_openapi *set)
     free(set->strs);
     json_decref(set->memo);
     json_decref(set->doc);
+    json_decref(set->loaded);
     free(set);
 }

@@ -35,6 +35,20 @@ struct pmeta_openapi;
  */
 int pmeta_openapi_load_v3(struct pmeta_openapi **out, const json_t *doc, struct ks_err *e);
 
+/* A whole schema by name (a new reference), or NULL when it cannot be had. */
+typedef json_t *(*pmeta_schema_fn)(void *ctx, const char *name);
+
+/*
+ * Take an index of an OpenAPI v3 document (read through
+ * pmeta_openapi_index_filter): its schemas are stubs holding only their GVKs,
+ * and a schema is fetched whole, through fetch(ctx, name), the first time a
+ * type needs it. Only the schemas reachable from the kinds asked for are
+ * ever decoded. Ownership: as pmeta_openapi_load_v3; ctx must stay valid
+ * until the set is detached or freed.
+ */
+int pmeta_openapi_load_v3_lazy(struct pmeta_openapi **out, const json_t *index,
+                               pmeta_schema_fn fetch, void *ctx, struct ks_err *e);
+
 /*
  * Take an OpenAPI v2 (swagger) document (an object with definitions).
  * Ownership and errors: as pmeta_openapi_load_v3 (a missing definitions
@@ -75,6 +89,16 @@ int pmeta_openapi_named(const struct pmeta_type **out, struct pmeta_openapi *set
  * trees instead of 7 MB) and gives the same sets.
  */
 extern const struct gojson_filter pmeta_openapi_filter;
+
+/*
+ * The same, for pmeta_openapi_load_v3_lazy: each schema under
+ * components.schemas (or definitions) keeps only its GVKs and is a
+ * GOJSON_KEEP_SPAN member, so the caller (whose filter adds the span
+ * callback) can decode it later, whole, through pmeta_openapi_schema_filter
+ * (which reads one schema as its root).
+ */
+extern const struct gojson_filter pmeta_openapi_index_filter;
+extern const struct gojson_filter pmeta_openapi_schema_filter;
 
 /*
  * Let go of the document: the types built so far copy the strings they

@@ -48,8 +48,7 @@ static void check_roundtrip(const char *in, const char *want)
 }
 
 /* A filter dropping members named "drop", and "description" outside "properties". */
-static bool keep_test(void *ctx, const char *const *path, size_t depth, const char *key,
-                      size_t klen)
+static int keep_test(void *ctx, const char *const *path, size_t depth, const char *key, size_t klen)
 {
     (void)ctx;
     if (klen == 4 && memcmp(key, "drop", 4) == 0)
@@ -59,7 +58,25 @@ static bool keep_test(void *ctx, const char *const *path, size_t depth, const ch
     return !(klen == 11 && memcmp(key, "description", 11) == 0);
 }
 
-static const struct gojson_filter test_filter = {keep_test, NULL, NULL};
+static const struct gojson_filter test_filter = {keep_test, NULL, NULL, NULL};
+
+/* Spans of the root's members, recorded as "key=text;" */
+static int keep_span_root(void *ctx, const char *const *path, size_t depth, const char *key,
+                          size_t klen)
+{
+    (void)ctx;
+    (void)path;
+    (void)key;
+    (void)klen;
+    return depth == 0 ? GOJSON_KEEP_SPAN : GOJSON_KEEP;
+}
+
+static const char *span_input;
+
+static void record_span(void *ctx, const char *key, size_t klen, size_t start, size_t end)
+{
+    strbuf_addf(ctx, "%.*s=%.*s;", (int)klen, key, (int)(end - start), span_input + start);
+}
 
 static void check_bad(const char *in)
 {
@@ -172,6 +189,18 @@ int main(void)
         KT_CHECK_STR(s, "{\"x\":{}}");
         free(s);
         json_decref(v);
+    }
+
+    /* spans: the exact text of each GOJSON_KEEP_SPAN member's value */
+    {
+        struct strbuf got = STRBUF_INIT;
+        struct gojson_filter f = {keep_span_root, record_span, NULL, &got};
+        span_input = " {\"a\" : {\"x\":[1, 2]} ,\"b\":\"s\\\"t\",\"c\":{},\"d\":-1.5e3,\"e\":[]}";
+        json_t *v = NULL;
+        KT_CHECK(gojson_loads_filter(&v, span_input, strlen(span_input), &f, NULL) == 0);
+        KT_CHECK_STR(strbuf_str(&got), "a={\"x\":[1, 2]};b=\"s\\\"t\";c={};d=-1.5e3;e=[];");
+        json_decref(v);
+        strbuf_release(&got);
     }
 
     check_bad("");
