@@ -96,11 +96,13 @@ struct aobj {
     size_t index;
     const struct manifest_obj *src;
     json_t *obj;              /* the manifest object, namespace defaulted (owned) */
+    char *parked;             /* or, while it waits or after it is done, its JSON text */
     struct kdisc_mapping map; /* its strings point into owned_map */
     char *owned_map[4];       /* copies of group, version, kind, resource */
     bool mapped;
     char *ns;         /* effective namespace, NULL when cluster-scoped */
-    const char *name; /* borrowed from obj */
+    const char *name; /* borrowed from obj, or owned_name once parked */
+    char *owned_name;
     const struct apply_meta *meta;
     int patches; /* PATCH requests sent so far (409 retries) */
     int diff_attempts;
@@ -131,6 +133,15 @@ void apply_session_close(struct apply_session *s);
  * Errors: the object's error text (kubectl's wording), KS_EINPUT/KS_ENOTFOUND.
  */
 int apply_obj_prepare(struct aobj *a, struct ks_err *e);
+
+/*
+ * Park a prepared object: its tree becomes compact JSON text (a fifth of the
+ * memory) until apply_obj_unpark() decodes it again. The text is what kubectl
+ * itself turns a manifest into, so nothing changes but the memory: 400
+ * objects waiting their turn do not hold 400 trees. No-op without a tree.
+ */
+void apply_obj_park(struct aobj *a);
+void apply_obj_unpark(struct aobj *a);
 
 /*
  * Every object has been prepared: the patch metadata it needs is built, so

@@ -24,6 +24,7 @@ static void start_more(struct apply_session *s)
             continue;
         }
         s->active++;
+        apply_obj_unpark(a);
         s->start(a);
     }
 }
@@ -63,6 +64,9 @@ void apply_obj_done(struct aobj *a)
         json_decref(a->result);
         a->live = a->result = NULL;
     }
+    free(a->patch_body); /* no retry is due */
+    a->patch_body = NULL;
+    apply_obj_park(a);
     flush(s);
     start_more(s);
     flush(s);

@@ -432,9 +432,39 @@ char *apply_obj_path(const struct aobj *a, bool collection, const struct krest_q
     return krest_path(&a->map, a->ns, collection ? NULL : a->name, q);
 }
 
+void apply_obj_park(struct aobj *a)
+{
+    if (!a->obj)
+        return;
+    if (a->name && !a->owned_name) {
+        a->owned_name = ks_strdup(a->name);
+        a->name = a->owned_name;
+    }
+    free(a->parked);
+    a->parked = gojson_dumps(a->obj);
+    json_decref(a->obj);
+    a->obj = NULL;
+}
+
+void apply_obj_unpark(struct aobj *a)
+{
+    if (!a->parked)
+        return;
+    json_t *v = NULL;
+    /* our own Go-exact text: it decodes to an equal tree */
+    if (gojson_loads(&v, a->parked, strlen(a->parked), NULL) == 0) {
+        json_decref(a->obj);
+        a->obj = v;
+    }
+    free(a->parked);
+    a->parked = NULL;
+}
+
 void apply_obj_release(struct aobj *a)
 {
     json_decref(a->obj);
+    free(a->parked);
+    free(a->owned_name);
     json_decref(a->live);
     json_decref(a->result);
     free(a->ns);

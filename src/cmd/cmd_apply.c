@@ -296,6 +296,8 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
         struct ks_err pe = KS_ERR_INIT;
         if (!a->deferred && apply_obj_prepare(a, &pe) != 0)
             apply_obj_error(a, "error: %s", pe.msg);
+        else if (!a->deferred)
+            apply_obj_park(a);
     }
     if (!phased)
         apply_session_prepared(&s);
@@ -310,6 +312,8 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
             struct ks_err pe = KS_ERR_INIT;
             if (apply_obj_prepare(a, &pe) != 0)
                 apply_obj_error(a, "error: %s", pe.msg);
+            else
+                apply_obj_park(a);
         }
         apply_session_prepared(&s);
         rrc = apply_run(&s, &e);

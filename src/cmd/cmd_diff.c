@@ -455,6 +455,8 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         struct ks_err pe = KS_ERR_INIT;
         if (apply_obj_prepare(a, &pe) != 0)
             apply_obj_error(a, "error: %s", pe.msg);
+        else
+            apply_obj_park(a);
     }
     apply_session_prepared(&s);
     if (apply_run(&s, &e) != 0) {
