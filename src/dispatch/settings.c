@@ -10,8 +10,8 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <pwd.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +74,7 @@ static int seconds_ms(const json_t *v, int *ms)
         return -1;
     if (!(d >= 0 && d <= 86400))
         return -1;
-    *ms = (int)lround(d * 1000);
+    *ms = (int)(d * 1000 + 0.5); /* d >= 0: rounds half up, as lround */
     return 0;
 }
 
