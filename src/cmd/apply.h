@@ -216,6 +216,37 @@ void apply_ssa_start(struct aobj *a);
 /* Does obj's metadata.labels satisfy the label selector (NULL or "": everything)? */
 bool apply_selector_matches(const char *selector, const json_t *obj);
 
+/* PARITY: the builder's label selector: keep the objects of m that match. */
+void apply_manifest_select(struct manifest *m, const char *selector);
+
+/*
+ * A pruning candidate: an object listed by the selector in a visited
+ * namespace (ns NULL: cluster-scoped), carrying the last-applied annotation,
+ * and not among the objects applied (by uid); item has its apiVersion and
+ * kind. Return 0, or non-zero with *err set to stop the walk.
+ */
+typedef int (*apply_prune_fn)(struct apply_session *s, const struct kdisc_mapping *m,
+                              const char *ns, json_t *item, void *ctx, char **err);
+
+/*
+ * kubectl's pruner walk: the allowlist (--prune-allowlist, else the default
+ * one, with its deprecation warning), each namespaced kind in each visited
+ * namespace (with flag_ns, the -n namespace counts as visited: apply), then
+ * the cluster-scoped kinds; fn gets every candidate.
+ * Errors: kubectl's texts in *err (caller frees): "error retrieving
+ * RESTMappings to prune: ...", "error pruning namespaced object ...",
+ * "error pruning nonNamespaced object ...".
+ */
+int apply_prune_each(struct apply_session *s, bool flag_ns, apply_prune_fn fn, void *ctx,
+                     char **err);
+
+/*
+ * PARITY: prune.ParseResources, which kubectl runs before it reads any
+ * object: with --prune, every --prune-allowlist entry must be
+ * group/version/kind and map. Errors: kubectl's text in *err (caller frees).
+ */
+int apply_prune_allowlist_check(struct apply_session *s, char **err);
+
 /*
  * --prune after a successful apply: list the allowlisted kinds in the visited
  * namespaces by the selector and delete what carries the last-applied

@@ -1,7 +1,9 @@
 /*
- * apply_prune.c: `kubectl apply --prune` without an ApplySet, and the label
- * selector that filters the objects read from files (-l).
+ * apply_prune.c: `kubectl apply --prune` without an ApplySet (and the walk
+ * `kubectl diff --prune` shares), and the label selector that filters the
+ * objects read from files (-l).
  * PARITY: kubectl pkg/cmd/apply/prune.go (pruneAll, prune, runDelete),
+ * pkg/cmd/diff/prune.go,
  * pkg/util/prune (the default allowlist, ParseResources), and
  * apimachinery's labels.Parse for the selector forms.
  */
@@ -175,9 +177,64 @@ static char *delete_body(const struct apply_opts *o)
     return strbuf_detach(&sb, NULL);
 }
 
-/* prune one resource in one namespace (NULL: cluster-scoped). Returns 0 or records err. */
+/* What apply does with a candidate: DELETE it (unless a client dry run) and print a line. */
+struct prune_delete {
+    char *body;          /* the DeleteOptions */
+    struct strbuf lines; /* "<ref> pruned" lines */
+};
+
+static int prune_delete(struct apply_session *s, const struct kdisc_mapping *m, const char *ns,
+                        json_t *item, void *ctx, char **err)
+{
+    struct prune_delete *d = ctx;
+    const char *name =
+        json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
+    int rc = 0;
+    if (s->o->dry != APPLY_DRY_CLIENT) {
+        char *dpath = krest_path(m, ns, name, NULL);
+        struct kclient_req r = {.method = "DELETE",
+                                .path = dpath,
+                                .content_type = "application/json",
+                                .body = d->body,
+                                .body_len = strlen(d->body)};
+        struct kclient_resp resp;
+        struct ks_err e = KS_ERR_INIT;
+        rc = kclient_do(s->client, &r, &resp, &e);
+        free(dpath);
+        if (rc == 0 && resp.status >= 300 && resp.status != 404) {
+            struct kstatus st;
+            kstatus_from_resp(&st, &resp);
+            *err = ks_strdup(st.message);
+            kstatus_release(&st);
+            rc = KS_EHTTP;
+        } else if (rc) {
+            *err = ks_strdup(e.msg);
+        }
+        kclient_resp_release(&resp);
+        if (rc)
+            return rc;
+    }
+    char *lower = ks_strdup(m->kind);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (s->o->output && strcmp(s->o->output, "name") == 0)
+        strbuf_addf(&d->lines, "%s%s%s/%s\n", lower, *m->group ? "." : "", m->group, name);
+    else
+        strbuf_addf(&d->lines, "%s%s%s/%s pruned%s\n", lower, *m->group ? "." : "", m->group, name,
+                    s->o->dry == APPLY_DRY_CLIENT   ? " (dry run)"
+                    : s->o->dry == APPLY_DRY_SERVER ? " (server dry run)"
+                                                    : "");
+    free(lower);
+    return 0;
+}
+
+/*
+ * List one resource in one namespace (NULL: cluster-scoped) by the selector
+ * and hand fn each item that carries the annotation and was not applied.
+ * Returns 0, or an error with *err set.
+ */
 static int prune_one(struct apply_session *s, const struct kdisc_mapping *m, const char *ns,
-                     const struct cliopt_list *uids, struct strbuf *out, char **err)
+                     const struct cliopt_list *uids, apply_prune_fn fn, void *ctx, char **err)
 {
     struct krest_query q = KREST_QUERY_INIT;
     q.label_selector = s->o->selector && *s->o->selector ? s->o->selector : NULL;
@@ -202,9 +259,11 @@ static int prune_one(struct apply_session *s, const struct kdisc_mapping *m, con
     kclient_resp_release(&resp);
     if (rc)
         return rc;
+    /* PARITY: the unstructured list decoder gives each item the list's apiVersion and kind */
+    const char *list_av = json_string_value(json_object_get(list, "apiVersion"));
+    const char *list_kind = json_string_value(json_object_get(list, "kind"));
     size_t i;
     json_t *item;
-    char *body = delete_body(s->o);
     json_array_foreach(json_object_get(list, "items"), i, item)
     {
         json_t *md = json_object_get(item, "metadata");
@@ -218,41 +277,14 @@ static int prune_one(struct apply_session *s, const struct kdisc_mapping *m, con
             visited = strcmp(uids->v[k], uid) == 0;
         if (visited || !name)
             continue;
-        if (s->o->dry != APPLY_DRY_CLIENT) {
-            char *dpath = krest_path(m, ns, name, NULL);
-            struct kclient_req d = {.method = "DELETE",
-                                    .path = dpath,
-                                    .content_type = "application/json",
-                                    .body = body,
-                                    .body_len = strlen(body)};
-            rc = kclient_do(s->client, &d, &resp, &e);
-            free(dpath);
-            if (rc == 0 && resp.status >= 300 && resp.status != 404) {
-                struct kstatus st;
-                kstatus_from_resp(&st, &resp);
-                *err = ks_strdup(st.message);
-                kstatus_release(&st);
-                rc = KS_EHTTP;
-            } else if (rc) {
-                *err = ks_strdup(e.msg);
-            }
-            kclient_resp_release(&resp);
-            if (rc)
-                break;
-        }
-        char *lower = ks_strdup(m->kind);
-        for (char *p = lower; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        if (s->o->output && strcmp(s->o->output, "name") == 0)
-            strbuf_addf(out, "%s%s%s/%s\n", lower, *m->group ? "." : "", m->group, name);
-        else
-            strbuf_addf(out, "%s%s%s/%s pruned%s\n", lower, *m->group ? "." : "", m->group, name,
-                        s->o->dry == APPLY_DRY_CLIENT   ? " (dry run)"
-                        : s->o->dry == APPLY_DRY_SERVER ? " (server dry run)"
-                                                        : "");
-        free(lower);
+        if (!json_object_get(item, "apiVersion") && list_av)
+            json_object_set_new(item, "apiVersion", json_string(list_av));
+        size_t kl = list_kind ? strlen(list_kind) : 0;
+        if (!json_object_get(item, "kind") && kl > 4 && strcmp(list_kind + kl - 4, "List") == 0)
+            json_object_set_new(item, "kind", json_stringn(list_kind, kl - 4));
+        if ((rc = fn(s, m, ns, item, ctx, err)) != 0)
+            break;
     }
-    free(body);
     json_decref(list);
     return rc;
 }
@@ -305,21 +337,48 @@ static int allowlist(struct apply_session *s, struct prune_res **out, size_t *n,
     return 0;
 }
 
-int apply_prune(struct apply_session *s, FILE *out, char **err)
+int apply_prune_allowlist_check(struct apply_session *s, char **err)
+{
+    const struct cliopt_list *al = &s->o->prune_allowlist;
+    struct prune_res *res = NULL;
+    size_t nres = 0;
+    int rc = 0;
+    if (!s->o->prune || al->n == 0)
+        return 0;
+    rc = allowlist(s, &res, &nres, err);
+    for (size_t i = 0; i < nres; i++) {
+        if (rc == 0) {
+            char *av = *res[i].group ? ks_asprintf("%s/%s", res[i].group, res[i].version)
+                                     : ks_strdup(res[i].version);
+            struct kdisc_mapping m;
+            struct ks_err e = KS_ERR_INIT;
+            if ((rc = kdisc_map(s->disc, &m, av, res[i].kind, &e)) != 0)
+                *err = ks_strdup(e.msg);
+            free(av);
+        }
+        free((char *)res[i].group);
+        free((char *)res[i].version);
+        free((char *)res[i].kind);
+    }
+    free(res);
+    return rc;
+}
+
+int apply_prune_each(struct apply_session *s, bool flag_ns, apply_prune_fn fn, void *ctx,
+                     char **err)
 {
     struct prune_res *res = NULL;
     size_t nres = 0;
     int rc = allowlist(s, &res, &nres, err);
     bool owned = s->o->prune_allowlist.n > 0;
     struct cliopt_list nss = {0}, uids = {0};
-    struct strbuf lines = STRBUF_INIT;
     struct kdisc_mapping *maps = NULL;
     if (rc)
         goto done;
-    if (s->conn.namespace_from_flag)
+    if (flag_ns && s->conn.namespace_from_flag)
         set_add(&nss, s->conn.namespace_);
     for (size_t i = 0; i < s->n; i++) {
-        if (s->objs[i].ns)
+        if (s->objs[i].ns && s->objs[i].mapped)
             set_add(&nss, s->objs[i].ns);
         if (s->objs[i].uid)
             set_add(&uids, s->objs[i].uid);
@@ -343,16 +402,21 @@ int apply_prune(struct apply_session *s, FILE *out, char **err)
     }
     for (size_t k = 0; k < nss.n && rc == 0; k++)
         for (size_t i = 0; i < nres && rc == 0; i++)
-            if (res[i].namespaced && (rc = prune_one(s, &maps[i], nss.v[k], &uids, &lines, err)))
+            if (res[i].namespaced &&
+                (rc = prune_one(s, &maps[i], nss.v[k], &uids, fn, ctx, err)) != 0) {
+                char *inner = *err;
                 *err = ks_asprintf("error pruning namespaced object %s/%s, Kind=%s: %s",
-                                   maps[i].group, maps[i].version, maps[i].kind, *err);
+                                   maps[i].group, maps[i].version, maps[i].kind, inner);
+                free(inner);
+            }
     for (size_t i = 0; i < nres && rc == 0; i++)
-        if (!res[i].namespaced && (rc = prune_one(s, &maps[i], NULL, &uids, &lines, err)))
+        if (!res[i].namespaced && (rc = prune_one(s, &maps[i], NULL, &uids, fn, ctx, err)) != 0) {
+            char *inner = *err;
             *err = ks_asprintf("error pruning nonNamespaced object %s/%s, Kind=%s: %s",
-                               maps[i].group, maps[i].version, maps[i].kind, *err);
+                               maps[i].group, maps[i].version, maps[i].kind, inner);
+            free(inner);
+        }
 done:
-    fwrite(lines.buf ? lines.buf : "", 1, lines.len, out);
-    strbuf_release(&lines);
     if (owned) {
         for (size_t i = 0; i < nres; i++) {
             free((char *)res[i].group);
@@ -365,4 +429,28 @@ done:
     cliopt_list_free(&nss);
     cliopt_list_free(&uids);
     return rc;
+}
+
+int apply_prune(struct apply_session *s, FILE *out, char **err)
+{
+    struct prune_delete d = {delete_body(s->o), STRBUF_INIT};
+    int rc = apply_prune_each(s, true, prune_delete, &d, err);
+    fwrite(d.lines.buf ? d.lines.buf : "", 1, d.lines.len, out);
+    strbuf_release(&d.lines);
+    free(d.body);
+    return rc;
+}
+
+void apply_manifest_select(struct manifest *m, const char *selector)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (apply_selector_matches(selector, m->objs[i].obj)) {
+            m->objs[kept++] = m->objs[i];
+        } else {
+            json_decref(m->objs[i].obj);
+            free(m->objs[i].source);
+        }
+    }
+    m->n = kept;
 }

@@ -51,13 +51,13 @@ void apply_obj_done(struct aobj *a)
         s->active--;
     if (a->failed && s->stop_on_error)
         s->stopped = true;
-    if (!a->failed && s->finished)
-        s->finished(a);
     /* PARITY: MarkObjectVisited records the uid of what the server returned. */
     const json_t *seen = a->result ? a->result : a->live;
     const char *uid = json_string_value(json_object_get(json_object_get(seen, "metadata"), "uid"));
     if (uid && !a->uid)
         a->uid = ks_strdup(uid);
+    if (!a->failed && s->finished)
+        s->finished(a);
     if (!s->keep_results) {
         /* Nothing reads them again: 400 objects need not hold 400 live copies. */
         json_decref(a->live);

@@ -252,6 +252,13 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
         goto done;
     }
     session = true;
+    char *aerr = NULL;
+    if (apply_prune_allowlist_check(&s, &aerr) != 0) {
+        fprintf(stderr, "error: %s\n", aerr ? aerr : "invalid --prune-allowlist");
+        free(aerr);
+        exit_code = 1;
+        goto done;
+    }
     s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
     s.n = m.n;
     s.start = o->server_side ? apply_ssa_start : apply_csa_start;
@@ -261,19 +268,9 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
               : m.n <= APPLY_SERIAL_MAX ? 1
                                         : APPLY_DEFAULT_CONCURRENCY;
     if (o->selector && *o->selector) {
-        /* PARITY: the builder's label selector filters the objects read from files. */
-        size_t kept = 0;
-        for (size_t i = 0; i < m.n; i++) {
-            if (apply_selector_matches(o->selector, m.objs[i].obj))
-                m.objs[kept++] = m.objs[i];
-            else {
-                json_decref(m.objs[i].obj);
-                free(m.objs[i].source);
-            }
-        }
-        m.n = kept;
-        s.n = kept;
-        if (kept == 0 && in_errs.n == 0) {
+        apply_manifest_select(&m, o->selector);
+        s.n = m.n;
+        if (m.n == 0 && in_errs.n == 0) {
             fprintf(stderr, "error: no objects passed to apply\n");
             exit_code = 1;
             goto done;

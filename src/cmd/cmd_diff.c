@@ -378,6 +378,75 @@ static void write_finished(struct aobj *a)
     a->live = a->result = NULL;
 }
 
+/* ---- --prune -------------------------------------------------------------- */
+
+/* The objects pruning would delete: their LIVE file names and the objects. */
+struct diff_pruned {
+    struct cliopt_list names;
+    json_t *objs; /* array, in the walk's order */
+};
+
+/* PARITY: diff.getObjectName, from the object's own apiVersion and kind. */
+static char *pruned_name(const json_t *obj)
+{
+    const char *av = json_string_value(json_object_get(obj, "apiVersion"));
+    const char *kind = json_string_value(json_object_get(obj, "kind"));
+    const json_t *md = json_object_get(obj, "metadata");
+    const char *ns = json_string_value(json_object_get(md, "namespace"));
+    const char *name = json_string_value(json_object_get(md, "name"));
+    const char *slash = av ? strchr(av, '/') : NULL;
+    if (slash)
+        return ks_asprintf("%.*s.%s.%s.%s.%s", (int)(slash - av), av, slash + 1, kind ? kind : "",
+                           ns ? ns : "", name ? name : "");
+    return ks_asprintf("%s.%s.%s.%s", av ? av : "", kind ? kind : "", ns ? ns : "",
+                       name ? name : "");
+}
+
+static int diff_prune_add(struct apply_session *s, const struct kdisc_mapping *m, const char *ns,
+                          json_t *item, void *ctx, char **err)
+{
+    struct diff_pruned *p = ctx;
+    (void)s;
+    (void)m;
+    (void)ns;
+    (void)err;
+    json_array_append(p->objs, item);
+    return 0;
+}
+
+/*
+ * PARITY: DiffOptions.Run with --prune: after the objects, the pruner lists
+ * what pruning would delete and prints each into LIVE only, as the server
+ * has it (nothing omitted or masked: kubectl's printer writes the object
+ * as is). A failure is a warning; a namespaced one drops every candidate
+ * (pruneAll returns that call's empty list), a cluster-scoped one keeps
+ * those found before it.
+ */
+static void diff_prune(struct apply_session *s, struct diff_files *f, struct diff_pruned *p)
+{
+    char *err = NULL;
+    if (apply_prune_each(s, false, diff_prune_add, p, &err) != 0) {
+        struct strbuf w = STRBUF_INIT;
+        klog_header(&w, 'W', "diff.go:760");
+        strbuf_addf(&w, "pruning failed and could not be evaluated err: %s\n", err ? err : "");
+        klog_flush(&w, s->err);
+        strbuf_release(&w);
+        if (!err || strncmp(err, "error pruning nonNamespaced", 27) != 0)
+            json_array_clear(p->objs);
+    }
+    free(err);
+    size_t i;
+    json_t *obj;
+    json_array_foreach(p->objs, i, obj)
+    {
+        char *name = pruned_name(obj);
+        if (write_file(f->live_dir, name, obj) != 0)
+            f->failed = true;
+        cliopt_list_add(&p->names, name);
+        free(name);
+    }
+}
+
 /* ---- the command ------------------------------------------------------- */
 
 static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
@@ -390,12 +459,11 @@ static int parse_flags(struct apply_opts *o, int argc, char **argv, int ci,
         {"show-managed-fields", 0, CLIOPT_BOOL, &o->show_managed_fields, NULL, NULL, false},
         {"concurrency", 0, CLIOPT_INT, &o->concurrency, NULL, NULL, false},
         {"convert", 0, CLIOPT_STRING, &o->convert, NULL, NULL, false},
-        /* NEEDSWORK: native --prune. */
         {"server-side", 0, CLIOPT_BOOL, &o->server_side, NULL, NULL, false},
         {"force-conflicts", 0, CLIOPT_BOOL, &o->force_conflicts, NULL, NULL, false},
-        {"prune", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
-        {"prune-allowlist", 0, CLIOPT_DELEGATE, NULL, NULL, NULL, false},
-        {"selector", 'l', CLIOPT_DELEGATE, NULL, NULL, NULL, false},
+        {"prune", 0, CLIOPT_BOOL, &o->prune, NULL, NULL, false},
+        {"prune-allowlist", 0, CLIOPT_STRINGS, &o->prune_allowlist, NULL, NULL, false},
+        {"selector", 'l', CLIOPT_STRING, &o->selector, NULL, NULL, false},
         {"kustomize", 'k', CLIOPT_STRING, &o->kustomize, NULL, NULL, false},
         {NULL, 0, 0, NULL, NULL, NULL, false},
     };
@@ -412,6 +480,7 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     int exit_code = 0;
     bool session = false;
     struct diff_files files = {NULL, NULL, NULL, false};
+    struct diff_pruned pruned = {{0}, json_array()};
     memset(&s, 0, sizeof(s));
 
     struct applyin_opts io = {&o->files, o->recursive, o->kustomize, false};
@@ -426,6 +495,15 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         goto done;
     }
     session = true;
+    char *perr = NULL;
+    if (apply_prune_allowlist_check(&s, &perr) != 0) {
+        fprintf(stderr, "error: %s\n", perr ? perr : "invalid --prune-allowlist");
+        free(perr);
+        exit_code = 2;
+        goto done;
+    }
+    if (o->selector && *o->selector)
+        apply_manifest_select(&m, o->selector);
     s.objs = ks_calloc(m.n ? m.n : 1, sizeof(*s.objs));
     s.n = m.n;
     s.start = diff_start;
@@ -464,6 +542,8 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
         exit_code = 2;
         goto done;
     }
+    if (o->prune)
+        diff_prune(&s, &files, &pruned);
     size_t nerr = in_errs.n;
     for (size_t i = 0; i < s.n; i++)
         nerr += s.objs[i].errors.n;
@@ -480,6 +560,13 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
     if (exit_code == 0)
         exit_code = run_diff(files.live_dir, files.merged_dir);
 done:
+    for (size_t i = 0; files.live_dir && i < pruned.names.n; i++) {
+        char *p = ks_asprintf("%s/%s", files.live_dir, pruned.names.v[i]);
+        unlink(p);
+        free(p);
+    }
+    cliopt_list_free(&pruned.names);
+    json_decref(pruned.objs);
     if (files.live_dir)
         remove_tree(files.live_dir, &s, (const char *const *)files.names);
     if (files.merged_dir)
@@ -524,6 +611,8 @@ int cmd_diff_run(int argc, char **argv)
     free(o.field_manager);
     free(o.convert);
     free(o.kustomize);
+    free(o.selector);
+    cliopt_list_free(&o.prune_allowlist);
     cliopt_list_free(&o.files);
     cliopt_list_free(&args);
     return rc;

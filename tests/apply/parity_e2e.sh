@@ -93,6 +93,14 @@ scenario prune-allowlist-dry-run \
     "apply --prune -l app=web --prune-allowlist=apps/v1/Deployment --dry-run=server -f app-cm-only.yaml" \
     "apply --prune --all --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service -f app-cm-only.yaml"
 
+# diff --prune: what pruning would delete appears in LIVE only, as the server has it
+scenario diff-prune \
+    "apply -f app-v1.yaml" "diff --prune -l app=web -f app-cm-only.yaml" \
+    "diff --prune -f app-cm-only.yaml" \
+    "diff --prune -l app=web --prune-allowlist=apps/v1/Deployment -f app-cm-only.yaml" \
+    "diff --prune -l app=web --prune-allowlist=apps/v1/Nope -f app-cm-only.yaml" \
+    "diff -l app=other -f app-v2.yaml" "diff -l app=web -f app-v2.yaml"
+
 scenario kustomize \
     "apply -k kustom" "apply -k kustom" "diff -k kustom"
 
