@@ -52,6 +52,7 @@ static void push(struct manifest *m, json_t *obj, const char *source, int doc, i
     o->doc = doc;
     o->item = item;
     o->line = line;
+    o->list_api_version = o->list_kind = NULL;
 }
 
 /* Go's json type names in "cannot unmarshal X into ...". */
@@ -321,6 +322,11 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
         }
         /* NEEDSWORK: an item's own line; items carry the document's */
         push(ld->m, it, ld->source, ld->doc, (int)i + 1, line);
+        if (strcmp(str_member(v, "kind"), "List") != 0 ||
+            strcmp(str_member(v, "apiVersion"), "v1")) {
+            ld->m->objs[ld->m->n - 1].list_api_version = ks_strdup(str_member(v, "apiVersion"));
+            ld->m->objs[ld->m->n - 1].list_kind = ks_strdup(str_member(v, "kind"));
+        }
     }
 done:
     if (rc && !(ld->validate && strncmp(e->msg, "error validating", 16) == 0)) {
@@ -674,6 +680,8 @@ void manifest_release(struct manifest *m)
     for (size_t i = 0; i < m->n; i++) {
         json_decref(m->objs[i].obj);
         free(m->objs[i].source);
+        free(m->objs[i].list_api_version);
+        free(m->objs[i].list_kind);
     }
     free(m->objs);
     for (size_t i = 0; i < m->nerrs; i++)

@@ -22,6 +22,8 @@ struct manifest_obj {
     int doc;      /* 1-based document number in the stream */
     int item;     /* 0, or 1-based index within a List */
     int line;     /* 1-based file line of the document's first content line */
+    /* owned: for an item of a typed List (not a v1 List), the List's own type */
+    char *list_api_version, *list_kind;
 };
 
 struct manifest {

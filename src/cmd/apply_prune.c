@@ -450,6 +450,8 @@ void apply_manifest_select(struct manifest *m, const char *selector)
         } else {
             json_decref(m->objs[i].obj);
             free(m->objs[i].source);
+            free(m->objs[i].list_api_version);
+            free(m->objs[i].list_kind);
         }
     }
     m->n = kept;

@@ -325,8 +325,12 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e)
                        src);
     }
     a->name = name;
-    if (!s->o->is_diff)
+    if (!s->o->is_diff) {
+        /* PARITY: the verifier checks a typed List document as a whole, by its own type */
+        if (a->src->list_kind)
+            check_field_validation(s, a->src->list_api_version, a->src->list_kind);
         check_field_validation(s, api_version, kind);
+    }
     struct ks_err me = KS_ERR_INIT;
     int mrc = kdisc_map(s->disc, &a->map, api_version, kind, &me);
     if (mrc == KS_ENOTFOUND && !s->o->no_convert) {

@@ -101,6 +101,10 @@ scenario diff-prune \
     "diff --prune -l app=web --prune-allowlist=apps/v1/Nope -f app-cm-only.yaml" \
     "diff -l app=other -f app-v2.yaml" "diff -l app=web -f app-v2.yaml"
 
+# a typed List: kubectl's field-validation check lists the CRDs for ConfigMapList
+scenario typed-list \
+    "apply -f cm-list.yaml" "apply -f cm-list.yaml" "diff -f cm-list.yaml"
+
 scenario kustomize \
     "apply -k kustom" "apply -k kustom" "diff -k kustom"
 
