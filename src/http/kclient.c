@@ -113,7 +113,8 @@ static void kclient_setup_server_name(struct kclient *c)
     char *host = colon && !strchr(colon, ']') ? ks_strndup(hostport, (size_t)(colon - hostport))
                                               : ks_strdup(hostport);
     char *ct = ks_asprintf("%s:%s:%s:%s", k->tls_server_name, port, host, port);
-    c->connect_to = curl_slist_append(NULL, ct);
+    if (!c->native) /* knet connects to the server's host itself (kclient_setup_native()) */
+        c->connect_to = curl_slist_append(NULL, ct);
     c->base = ks_asprintf("https://%s:%s%s", k->tls_server_name, port, p + hostport_len);
     c->host_hdr = ks_asprintf("Host: %s", hostport);
     free(ct);
@@ -202,7 +203,7 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     const char *prog = program_invocation_short_name;
     c->ua = ks_asprintf("%s/%s", prog && *prog ? prog : "kubectl", KCLIENT_UA_REST);
     if (c->native) {
-        c->base = ks_strdup(conn->server);
+        kclient_setup_server_name(c);
         kclient_setup_native(c);
         c->proto_known = true; /* HTTP/1.1 only: nothing to wait for */
         *out = c;

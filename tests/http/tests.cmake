@@ -5,6 +5,10 @@ ks_test_program(http_driver ${CMAKE_CURRENT_LIST_DIR}/http_driver.c MODULES ks_b
 ks_test_program(test_http_unit ${CMAKE_CURRENT_LIST_DIR}/test_http_unit.c MODULES ks_base ks_http)
 add_test(NAME http.unit COMMAND test_http_unit)
 set_tests_properties(http.unit PROPERTIES LABELS unit)
+# The native HTTP/1.1 transport against scripted loopback servers (raw sockets, no tools needed).
+ks_test_program(test_knet ${CMAKE_CURRENT_LIST_DIR}/test_knet.c MODULES ks_base ks_http)
+add_test(NAME http.knet COMMAND test_knet)
+set_tests_properties(http.knet PROPERTIES LABELS unit TIMEOUT 60)
 
 if(KS_PYTHON3)
     set(KS_HTTP_PY ${CMAKE_CURRENT_LIST_DIR}/test_http.py)
