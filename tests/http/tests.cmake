@@ -12,7 +12,7 @@ set_tests_properties(http.knet PROPERTIES LABELS unit TIMEOUT 60)
 
 if(KS_PYTHON3)
     set(KS_HTTP_PY ${CMAKE_CURRENT_LIST_DIR}/test_http.py)
-    foreach(section tls exec proxy hang kubeconfig discovery rest h2 pool)
+    foreach(section tls exec proxy hang kubeconfig discovery rest h2 pool transport)
         add_test(NAME http.loopback.${section}
                  COMMAND ${KS_PYTHON3} ${KS_HTTP_PY} $<TARGET_FILE:http_driver> ${KS_SHARED_DIR}
                          ${KS_KUBECTL_DIR} ${section})
