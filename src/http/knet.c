@@ -9,7 +9,7 @@
 #include "http/knet.h"
 
 #include "base/ks.h"
-#include "base/strbuf.h"
+#include "http/knet_resp.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -29,20 +29,8 @@
 #include <unistd.h>
 
 #define KNET_RBUF 16384
-#define KNET_MAX_LINE 65536 /* a status, header or chunk-size line longer than this is an error */
 
 enum knet_state { KNET_CONNECTING, KNET_HANDSHAKE, KNET_IDLE, KNET_BUSY, KNET_DEAD };
-
-enum knet_read {
-    KNET_R_STATUS,
-    KNET_R_HEADERS,
-    KNET_R_BODY_LEN,
-    KNET_R_BODY_EOF,
-    KNET_R_CHUNK_SIZE,
-    KNET_R_CHUNK_DATA,
-    KNET_R_CHUNK_END,
-    KNET_R_TRAILERS
-};
 
 struct knet_conn {
     int fd;
@@ -55,14 +43,8 @@ struct knet_conn {
     bool reused;               /* a response was read on it before */
     struct knet_xfer *x;       /* with KNET_BUSY */
     size_t wpos;               /* bytes of x's request written */
-    /* the response being read */
-    enum knet_read rstate;
-    bool got_byte;
-    bool keep;
-    bool chunked;
-    long long clen; /* -1: no Content-Length */
-    unsigned long long left;
-    struct strbuf line;
+    bool got_byte;             /* a byte of x's response arrived */
+    struct knet_resp resp;     /* x's response */
     struct knet_conn *next;
 };
 
@@ -105,7 +87,7 @@ static void knet_conn_free(struct knet_conn *k)
     ktls_free(k->tls);
     if (k->fd >= 0)
         close(k->fd);
-    strbuf_release(&k->line);
+    knet_resp_release(&k->resp);
     free(k);
 }
 
@@ -165,7 +147,6 @@ void knet_add(struct knet *n, struct knet_xfer *x)
     x->result = 0;
     x->status = 0;
     x->errbuf[0] = '\0';
-    x->received = 0;
     x->retried = false;
     x->conn = NULL;
     x->next = NULL;
@@ -380,14 +361,15 @@ static void knet_retry(struct knet *n, struct knet_conn *k)
     knet_pending_push_front(n, x);
 }
 
-/* The response on k is complete. */
-static void knet_complete(struct knet *n, struct knet_conn *k)
+/* The response on k is complete; k is kept for the next request when it may be. */
+static void knet_complete(struct knet *n, struct knet_conn *k, bool keep)
 {
     struct knet_xfer *x = k->x;
     k->x = NULL;
     x->result = 0;
+    x->status = k->resp.status;
     knet_done(n, x);
-    if (!k->keep) {
+    if (!keep || !k->resp.keep_alive) {
         knet_conn_close(n, k);
         return;
     }
@@ -395,196 +377,26 @@ static void knet_complete(struct knet *n, struct knet_conn *k)
     k->reused = true;
 }
 
-static void knet_bad_reply(struct knet *n, struct knet_conn *k, const char *what)
-{
-    knet_conn_fail(n, k, CURLE_WEIRD_SERVER_REPLY, what);
-}
-
-/* The headers ended: how is the body framed? */
-static void knet_headers_end(struct knet *n, struct knet_conn *k)
-{
-    struct knet_xfer *x = k->x;
-    if (x->status >= 100 && x->status < 200) { /* an interim response: the real one follows */
-        k->rstate = KNET_R_STATUS;
-        return;
-    }
-    if (x->no_body || x->status == 204 || x->status == 304) {
-        knet_complete(n, k);
-    } else if (k->chunked) {
-        k->rstate = KNET_R_CHUNK_SIZE;
-    } else if (k->clen >= 0) {
-        k->left = (unsigned long long)k->clen;
-        k->rstate = KNET_R_BODY_LEN;
-        if (k->left == 0)
-            knet_complete(n, k);
-    } else {
-        k->rstate = KNET_R_BODY_EOF; /* the body ends when the server closes */
-        k->keep = false;
-    }
-}
-
-static void knet_status_line(struct knet *n, struct knet_conn *k, const char *s, size_t len)
-{
-    struct knet_xfer *x = k->x;
-    if (len < 12 || strncmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ' || s[9] < '1' || s[9] > '5' ||
-        s[10] < '0' || s[10] > '9' || s[11] < '0' || s[11] > '9' || (len > 12 && s[12] != ' ')) {
-        knet_bad_reply(n, k, "Unsupported HTTP version in response");
-        return;
-    }
-    x->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-    k->keep = s[7] != '0'; /* HTTP/1.0 closes unless it says keep-alive */
-    k->chunked = false;
-    k->clen = -1;
-    k->rstate = KNET_R_HEADERS;
-}
-
-static void knet_header_line(struct knet *n, struct knet_conn *k, const char *s, size_t len)
-{
-    const char *colon = memchr(s, ':', len);
-    if (!colon)
-        return;
-    size_t nl = (size_t)(colon - s);
-    const char *v = colon + 1, *end = s + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    char val[64];
-    snprintf(val, sizeof(val), "%.*s", (int)(end - v), v);
-    if (nl == 14 && strncasecmp(s, "Content-Length", 14) == 0) {
-        char *e;
-        errno = 0;
-        long long cl = strtoll(val, &e, 10);
-        while (*e == ' ' || *e == '\t')
-            e++;
-        if (errno || cl < 0 || e == val || *e) {
-            knet_bad_reply(n, k, "Invalid Content-Length: value");
-            return;
-        }
-        k->clen = cl;
-    } else if (nl == 17 && strncasecmp(s, "Transfer-Encoding", 17) == 0) {
-        if (strcasestr(val, "chunked"))
-            k->chunked = true;
-    } else if (nl == 10 && strncasecmp(s, "Connection", 10) == 0) {
-        if (strcasestr(val, "close"))
-            k->keep = false;
-        else if (strcasestr(val, "keep-alive"))
-            k->keep = true;
-    }
-}
-
-static void knet_chunk_size(struct knet *n, struct knet_conn *k, const char *s, size_t len)
-{
-    char hex[24];
-    size_t i = 0;
-    while (i < len && i < sizeof(hex) - 1 &&
-           ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
-            (s[i] >= 'A' && s[i] <= 'F'))) {
-        hex[i] = s[i];
-        i++;
-    }
-    hex[i] = '\0';
-    if (i == 0 || i > 16 || (i < len && s[i] != ';' && s[i] != ' ' && s[i] != '\t')) {
-        knet_conn_fail(n, k, CURLE_RECV_ERROR,
-                       "Illegal or missing hexadecimal sequence in chunked-encoding");
-        return;
-    }
-    k->left = strtoull(hex, NULL, 16);
-    k->rstate = k->left ? KNET_R_CHUNK_DATA : KNET_R_TRAILERS;
-}
-
-/* One complete line (with its line end) in k->line. */
-static void knet_line(struct knet *n, struct knet_conn *k)
-{
-    const char *s = k->line.buf;
-    size_t len = k->line.len;
-    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        len--;
-    struct knet_xfer *x = k->x;
-    switch (k->rstate) {
-    case KNET_R_STATUS:
-        knet_status_line(n, k, s, len);
-        if (k->x)
-            x->on_header(x->arg, k->line.buf, k->line.len);
-        break;
-    case KNET_R_HEADERS:
-        x->on_header(x->arg, k->line.buf, k->line.len);
-        if (len == 0)
-            knet_headers_end(n, k);
-        else
-            knet_header_line(n, k, s, len);
-        break;
-    case KNET_R_CHUNK_SIZE:
-        knet_chunk_size(n, k, s, len);
-        break;
-    case KNET_R_CHUNK_END:
-        if (len)
-            knet_conn_fail(n, k, CURLE_RECV_ERROR, "chunk data not followed by CRLF");
-        else
-            k->rstate = KNET_R_CHUNK_SIZE;
-        break;
-    case KNET_R_TRAILERS:
-        if (len == 0)
-            knet_complete(n, k);
-        break;
-    default:
-        break;
-    }
-    strbuf_reset(&k->line);
-}
-
-static void knet_body(struct knet_conn *k, const char *p, size_t m)
-{
-    k->x->received += (long long)m;
-    k->x->on_body(k->x->arg, p, m);
-}
-
-/* Feed received bytes to the response on k. Bytes past its end make k unusable. */
+/* Feed received bytes to the response on k. */
 static void knet_parse(struct knet *n, struct knet_conn *k, const char *p, size_t len)
 {
+    size_t used = 0;
     k->got_byte = true;
-    while (len && k->x && k->state == KNET_BUSY) {
-        size_t m;
-        switch (k->rstate) {
-        case KNET_R_BODY_LEN:
-        case KNET_R_CHUNK_DATA:
-            m = len < k->left ? len : (size_t)k->left;
-            knet_body(k, p, m);
-            p += m;
-            len -= m;
-            k->left -= m;
-            if (k->left == 0) {
-                if (k->rstate == KNET_R_BODY_LEN)
-                    knet_complete(n, k);
-                else
-                    k->rstate = KNET_R_CHUNK_END;
-            }
-            break;
-        case KNET_R_BODY_EOF:
-            knet_body(k, p, len);
-            len = 0;
-            break;
-        default: {
-            const char *nl = memchr(p, '\n', len);
-            m = nl ? (size_t)(nl - p) + 1 : len;
-            if (k->line.len + m > KNET_MAX_LINE) {
-                knet_bad_reply(n, k, "Header line too long");
-                return;
-            }
-            strbuf_add(&k->line, p, m);
-            p += m;
-            len -= m;
-            if (nl)
-                knet_line(n, k);
-        }
-        }
+    switch (knet_resp_feed(&k->resp, p, len, &used)) {
+    case KNET_RESP_DONE: /* bytes past the response: the connection is out of step */
+        knet_complete(n, k, used == len);
+        return;
+    case KNET_RESP_ERROR:
+        knet_conn_fail(n, k, k->resp.code, k->resp.errbuf);
+        return;
+    case KNET_RESP_MORE:
+        return;
     }
-    if (len && k->state == KNET_IDLE) /* the server said more than the response */
-        knet_conn_close(n, k);
 }
 
-/* The server closed k (or reset it) while k was busy. */
+/* The server closed k (code 0) or it failed (code, why) while k was busy. */
 static void knet_eof(struct knet *n, struct knet_conn *k, int code, const char *why)
 {
-    char text[KNET_ERRBUF];
     if (!k->x) {
         knet_conn_close(n, k);
         return;
@@ -598,23 +410,12 @@ static void knet_eof(struct knet *n, struct knet_conn *k, int code, const char *
                        why ? why : "Empty reply from server");
         return;
     }
-    switch (k->rstate) {
-    case KNET_R_BODY_EOF:
-        k->keep = false;
-        knet_complete(n, k);
-        return;
-    case KNET_R_BODY_LEN:
-        snprintf(text, sizeof(text), "transfer closed with %llu bytes remaining to read", k->left);
-        knet_conn_fail(n, k, CURLE_PARTIAL_FILE, text);
-        return;
-    case KNET_R_STATUS:
-    case KNET_R_HEADERS:
-        knet_conn_fail(n, k, code ? code : CURLE_RECV_ERROR, why ? why : "Connection died");
-        return;
-    default:
-        knet_conn_fail(n, k, CURLE_PARTIAL_FILE,
-                       "transfer closed with outstanding read data remaining");
-    }
+    if (code) /* cut by an error (a reset, a TLS alert), not by a close */
+        knet_conn_fail(n, k, code, why);
+    else if (knet_resp_eof(&k->resp) == KNET_RESP_DONE)
+        knet_complete(n, k, false);
+    else
+        knet_conn_fail(n, k, k->resp.code, k->resp.errbuf);
 }
 
 /* ---------------------------------------------------------------- I/O */
@@ -716,10 +517,12 @@ static void knet_start_xfer(struct knet *n, struct knet_conn *k, struct knet_xfe
     x->conn = k;
     k->wpos = 0;
     k->got_byte = false;
-    k->rstate = KNET_R_STATUS;
-    k->keep = true;
     k->want_r = k->want_w = 0;
-    strbuf_reset(&k->line);
+    k->resp.no_body = x->no_body;
+    k->resp.on_header = x->on_header;
+    k->resp.on_body = x->on_body;
+    k->resp.arg = x->arg;
+    knet_resp_start(&k->resp);
     knet_write(n, k);
 }
 
@@ -837,7 +640,7 @@ static void knet_timeouts(struct knet *n, double now)
         if (x && x->deadline > 0 && now >= x->deadline) {
             snprintf(text, sizeof(text),
                      "Operation timed out after %ld milliseconds with %lld bytes received",
-                     x->timeout_ms, x->received);
+                     x->timeout_ms, k->resp.received);
             knet_conn_fail(n, k, CURLE_OPERATION_TIMEDOUT, text);
         }
     }

@@ -52,7 +52,6 @@ struct knet_xfer {
     char errbuf[KNET_ERRBUF]; /* with result: curl's text for it */
     /* the engine's */
     double deadline;
-    long long received; /* body bytes so far */
     bool retried;
     struct knet_conn *conn;
     struct knet_xfer *next;

@@ -3,11 +3,13 @@
  * scripted loopback servers (one thread per connection, raw bytes): framing
  * (Content-Length, chunked split across reads, close-delimited, bodiless),
  * keep-alive reuse, idle and in-flight closes, retries, truncation, timeouts,
- * the pool limit, and the request bytes kclient sends (RFC 9112; expected
- * values are the RFC's framing and curl's result codes and texts).
+ * the pool limit, and the request bytes kclient sends; and the framing
+ * parser alone, fed whole and one byte at a time (RFC 9112; expected values
+ * are the RFC's framing and curl's result codes and texts).
  */
 #include "http/kclient.h"
 #include "http/knet.h"
+#include "http/knet_resp.h"
 #include "ktest.h"
 
 #include <curl/curl.h>
@@ -19,6 +21,142 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* ---------------------------------------------------------------- the parser alone */
+
+struct parsed {
+    enum knet_resp_result rc;
+    size_t used;
+    long status;
+    bool keep;
+    int code;
+    char errbuf[KNET_RESP_ERRBUF];
+    struct strbuf headers, body;
+};
+
+static void parsed_header(void *arg, const char *line, size_t len)
+{
+    strbuf_add(&((struct parsed *)arg)->headers, line, len);
+}
+
+static void parsed_body(void *arg, const char *data, size_t len)
+{
+    strbuf_add(&((struct parsed *)arg)->body, data, len);
+}
+
+/* Parse text in pieces of step bytes (0: whole), then the close when eof. */
+static void parse(struct parsed *out, const char *text, size_t step, bool no_body, bool eof)
+{
+    struct knet_resp r = {0};
+    size_t len = strlen(text), off = 0;
+    memset(out, 0, sizeof(*out));
+    r.no_body = no_body;
+    r.on_header = parsed_header;
+    r.on_body = parsed_body;
+    r.arg = out;
+    knet_resp_start(&r);
+    out->rc = KNET_RESP_MORE;
+    while (off < len && out->rc == KNET_RESP_MORE) {
+        size_t n = step && len - off > step ? step : len - off, used = 0;
+        out->rc = knet_resp_feed(&r, text + off, n, &used);
+        off += used;
+    }
+    out->used = off;
+    if (out->rc == KNET_RESP_MORE && eof)
+        out->rc = knet_resp_eof(&r);
+    out->status = r.status;
+    out->keep = r.keep_alive;
+    out->code = r.code;
+    snprintf(out->errbuf, sizeof(out->errbuf), "%s", r.errbuf);
+    knet_resp_release(&r);
+}
+
+static const char *sb(struct strbuf *b)
+{
+    return b->buf ? strbuf_str(b) : "";
+}
+
+static void parsed_release(struct parsed *p)
+{
+    strbuf_release(&p->headers);
+    strbuf_release(&p->body);
+}
+
+static void test_parser(void)
+{
+    static const char chunked[] = "HTTP/1.1 100 Continue\r\n\r\n"
+                                  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                  "5\r\nhello\r\n1A;name=value\r\n abcdefghijklmnopqrstuvwxy\r\n"
+                                  "0\r\nX-Trailer: 1\r\n\r\n";
+    struct parsed p;
+    for (size_t step = 0; step <= 7; step++) { /* whole, then 1..7 bytes at a time */
+        parse(&p, chunked, step, false, false);
+        KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+        KT_CHECK_INT(p.used, strlen(chunked));
+        KT_CHECK_INT(p.status, 200);
+        KT_CHECK(p.keep);
+        KT_CHECK_STR(sb(&p.body), "hello abcdefghijklmnopqrstuvwxy");
+        KT_CHECK_STR(sb(&p.headers), "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"
+                                     "Transfer-Encoding: chunked\r\n\r\n");
+        parsed_release(&p);
+    }
+    /* Content-Length ends the body; what follows is not this response's */
+    parse(&p, "HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1", 0, false, false);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    KT_CHECK_INT(p.used, strlen("HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc"));
+    KT_CHECK_STR(sb(&p.body), "abc");
+    parsed_release(&p);
+    /* HTTP/1.0 and no length: the body runs to the close, which ends the connection */
+    parse(&p, "HTTP/1.0 200 OK\r\n\r\nall of it", 2, false, true);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    KT_CHECK(!p.keep);
+    KT_CHECK_STR(sb(&p.body), "all of it");
+    parsed_release(&p);
+    parse(&p, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", 0, false,
+          false);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    KT_CHECK(p.keep);
+    parsed_release(&p);
+    /* no body for 304, 204 or HEAD whatever the headers say */
+    parse(&p, "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n", 0, false, false);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 0, true, false);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", 1, false,
+          false);
+    KT_CHECK_INT(p.rc, KNET_RESP_DONE);
+    KT_CHECK(!p.keep);
+    parsed_release(&p);
+    /* cut short: curl's codes and texts */
+    parse(&p, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n1234", 3, false, true);
+    KT_CHECK_INT(p.rc, KNET_RESP_ERROR);
+    KT_CHECK_INT(p.code, CURLE_PARTIAL_FILE);
+    KT_CHECK_STR(p.errbuf, "transfer closed with 6 bytes remaining to read");
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", 0, false, true);
+    KT_CHECK_INT(p.code, CURLE_PARTIAL_FILE);
+    KT_CHECK_STR(p.errbuf, "transfer closed with outstanding read data remaining");
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nContent-Le", 0, false, true);
+    KT_CHECK_INT(p.code, CURLE_RECV_ERROR);
+    parsed_release(&p);
+    /* malformed */
+    parse(&p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, false, false);
+    KT_CHECK_INT(p.rc, KNET_RESP_ERROR);
+    KT_CHECK_INT(p.code, CURLE_RECV_ERROR);
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 0, false, false);
+    KT_CHECK_INT(p.rc, KNET_RESP_ERROR);
+    parsed_release(&p);
+    parse(&p, "SSH-2.0-OpenSSH\r\n", 0, false, false);
+    KT_CHECK_INT(p.code, CURLE_WEIRD_SERVER_REPLY);
+    parsed_release(&p);
+    parse(&p, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n", 0, false, false);
+    KT_CHECK_INT(p.code, CURLE_WEIRD_SERVER_REPLY);
+    parsed_release(&p);
+}
 
 /* ---------------------------------------------------------------- the scripted server */
 
@@ -599,6 +737,7 @@ static void test_kclient_request_bytes(void)
 
 int main(void)
 {
+    test_parser();
     test_chunked_split();
     test_keepalive_reuse();
     test_pool_limit();
