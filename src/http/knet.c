@@ -243,6 +243,11 @@ static void knet_setup_failed(struct knet *n, struct knet_conn *k, int code, con
         knet_fail(n, x, code, "%s", text);
 }
 
+/*
+ * The server's addresses, looked up once per pool.
+ * NEEDSWORK: getaddrinfo() blocks, outside the connect timeout (curl resolves
+ * in a thread); a name whose DNS server does not answer stalls the command.
+ */
 static int knet_resolve(struct knet *n, char *errbuf)
 {
     struct addrinfo hints = {0};

@@ -672,6 +672,36 @@ static void test_timeout(void)
     srv_stop(&s);
 }
 
+/* A TLS handshake the server never answers: the connect timeout ends it (no total timeout). */
+static void test_handshake_timeout(void)
+{
+    struct srv s;
+    struct knet_xfer x;
+    struct got g;
+    struct knet_opts o = {0};
+    struct timespec t0, t1;
+    srv_start(&s, silent);
+    o.host = "127.0.0.1";
+    o.port = s.port_s;
+    o.max_conns = 1;
+    o.connect_timeout_ms = 300;
+    o.tls = true;
+    o.tls_opts.insecure = true;
+    struct knet *n = knet_new(&o);
+    xfer_init(&x, &g, GET_X);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    knet_add(n, &x);
+    KT_CHECK_INT(net_wait(n, 1), 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    KT_CHECK_INT(x.result, CURLE_OPERATION_TIMEDOUT);
+    KT_CHECK(ms >= 290 && ms < 1500);
+    KT_CHECK_INT(s.accepted, 1);
+    got_release(&g);
+    knet_free(n);
+    srv_stop(&s);
+}
+
 static void test_refused(void)
 {
     struct srv s;
@@ -751,6 +781,7 @@ int main(void)
     test_truncated(empty_reply, CURLE_GOT_NOTHING, "Empty reply from server", "");
     test_bodiless_and_close();
     test_timeout();
+    test_handshake_timeout();
     test_refused();
     test_kclient_request_bytes();
     return kt_done();
