@@ -1034,6 +1034,31 @@ def transport_section():
     check(seen["native"] == seen["curl"] and seen["native"].get("Authorization"),
           "transport: the other headers are libcurl's", json.dumps(seen))
     srv.stop()
+    # mTLS with the exec plugin's client certificate (and none: the server's refusal)
+    srv = Fake("transport-mtls", "--tls-cert", path("server.crt"), "--tls-key", path("server.key"),
+               "--client-ca", path("ca.crt"))
+    url = f"https://127.0.0.1:{srv.port}"
+    with open(path("client.crt")) as f:
+        crt = f.read()
+    with open(path("client.key")) as f:
+        key = f.read()
+    with open(path("certplugin.sh"), "w") as f:
+        f.write("#!/bin/sh\ncat <<'EOF'\n" + json.dumps(
+            {"kind": "ExecCredential", "apiVersion": "client.authentication.k8s.io/v1",
+             "status": {"clientCertificateData": crt, "clientKeyData": key}}) + "\nEOF\n")
+    os.chmod(path("certplugin.sh"), 0o755)
+    kc = kubeconfig("t-exec.json", [("c", {"server": url, "certificate-authority-data": b64file("ca.crt")})],
+                    [("u", {"exec": {"command": "./certplugin.sh", "interactiveMode": "Never",
+                                     "apiVersion": "client.authentication.k8s.io/v1"}})],
+                    [("x", {"cluster": "c", "user": "u"})], current="x")
+    for mode, env in (("native", None), ("curl", curl_env)):
+        m = srv.mark()
+        p = drv("get", target, "/api/v1/namespaces", "--kubeconfig", kc, v9=False, env=env)
+        reqs = resource_requests(srv.since(m))
+        check(p.stdout.count("200 ") == 2 and len(reqs) == 2 and
+              all("commonName=admin" in (r.get("client_cert") or "") for r in reqs),
+              f"transport {mode}: the exec plugin's client certificate", p.stdout + json.dumps(reqs)[:300])
+    srv.stop()
     # a connection dropped mid-reply and a reply that never comes, from kubeshim-apiserver
     server = os.environ.get("KS_APISERVER", "")
     if not (server and os.access(server, os.X_OK)):
