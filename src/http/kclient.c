@@ -1,7 +1,8 @@
 /*
- * kclient.c: one connection pool per command on a curl multi handle:
- * keep-alive, HTTP/2 over ALPN, concurrent requests with completion callbacks,
- * credentials and TLS material handed to curl as in-memory blobs.
+ * kclient.c: one connection pool per command: the native HTTP/1.1 transport
+ * (knet.h) for a direct connection, else a curl multi handle (keep-alive,
+ * HTTP/2 over ALPN, TLS material handed to curl as in-memory blobs);
+ * concurrent requests with completion callbacks.
  * PARITY: client-go's transport (User-Agent, impersonation headers, Warning
  * headers, net/http error wording) and round_trippers.go's -v=6..9 traces.
  */
@@ -10,6 +11,7 @@
 #include "http/kauth.h"
 #include "http/kgoerr.h"
 #include "http/klog.h"
+#include "http/knet.h"
 #include "http/kproxy.h"
 
 #include "http/kcurl.h"
@@ -32,6 +34,8 @@ struct kclient_call {
     size_t body_len;
     struct strbuf req_log_hdrs; /* "Name: value" lines for -v=7, credentials masked */
     struct strbuf resp_hdrs;    /* response headers for -v=7 */
+    struct strbuf head;         /* native: the request line and headers */
+    struct knet_xfer x;         /* native: the transfer */
     struct kclient_resp resp;
     kclient_done_fn done;
     void *arg;
@@ -45,6 +49,12 @@ struct kclient_call {
 struct kclient {
     const struct kconn *conn;
     struct kclient_opts opts;
+    bool native;      /* requests go through knet (no proxy, KUBESHIM_HTTP is not "curl") */
+    struct knet *net; /* native: the pool */
+    char *net_host;   /* native: the host and port connected to, the Host header */
+    char *net_port;
+    char *net_hostport;
+    size_t origin_len; /* native: length of "scheme://host:port" at the start of base */
     CURLM *multi;
     struct kauth *auth;
     struct kclient_call *waiting; /* delayed or failed, not yet in the multi */
@@ -103,7 +113,8 @@ static void kclient_setup_server_name(struct kclient *c)
     char *host = colon && !strchr(colon, ']') ? ks_strndup(hostport, (size_t)(colon - hostport))
                                               : ks_strdup(hostport);
     char *ct = ks_asprintf("%s:%s:%s:%s", k->tls_server_name, port, host, port);
-    c->connect_to = curl_slist_append(NULL, ct);
+    if (!c->native) /* knet connects to the server's host itself (kclient_setup_native()) */
+        c->connect_to = curl_slist_append(NULL, ct);
     c->base = ks_asprintf("https://%s:%s%s", k->tls_server_name, port, p + hostport_len);
     c->host_hdr = ks_asprintf("Host: %s", hostport);
     free(ct);
@@ -111,14 +122,70 @@ static void kclient_setup_server_name(struct kclient *c)
     free(hostport);
 }
 
+/* The escape hatch: KUBESHIM_HTTP=curl sends every request through libcurl. */
+static bool kclient_want_native(void)
+{
+    const char *v = getenv("KUBESHIM_HTTP");
+    return !v || strcmp(v, "curl") != 0;
+}
+
+/* The native pool: connect to the server's host and port; speak TLS for tls-server-name. */
+static void kclient_setup_native(struct kclient *c)
+{
+    const struct kconn *k = c->conn;
+    const char *p = strstr(k->server, "://");
+    bool tls = strncmp(k->server, "https", 5) == 0;
+    p = p ? p + 3 : k->server;
+    size_t hp_len = strcspn(p, "/?#");
+    c->net_hostport = ks_strndup(p, hp_len);
+    const char *hp = c->net_hostport, *colon;
+    if (hp[0] == '[') { /* [v6]:port */
+        const char *rb = strchr(hp, ']');
+        size_t hl = rb ? (size_t)(rb - hp - 1) : strlen(hp + 1);
+        c->net_host = ks_strndup(hp + 1, hl);
+        colon = rb && rb[1] == ':' ? rb + 1 : NULL;
+    } else {
+        colon = strrchr(hp, ':');
+        c->net_host = colon ? ks_strndup(hp, (size_t)(colon - hp)) : ks_strdup(hp);
+    }
+    c->net_port = ks_strdup(colon && colon[1] ? colon + 1 : tls ? "443" : "80");
+    p = strstr(c->base, "://");
+    c->origin_len = p ? (size_t)(p + 3 - c->base) + strcspn(p + 3, "/?#") : 0;
+    struct knet_opts o = {0};
+    o.host = c->net_host;
+    o.port = c->net_port;
+    o.tls = tls;
+    o.max_conns = c->host_limit < c->opts.max_total_connections ? c->host_limit
+                                                                : c->opts.max_total_connections;
+    o.connect_timeout_ms = c->opts.connect_timeout_ms;
+    o.tls_opts.insecure = k->insecure;
+    o.tls_opts.verify_name = k->tls_server_name ? k->tls_server_name : c->net_host;
+    o.tls_opts.ca_data = k->ca_data;
+    o.tls_opts.ca_len = k->ca_len;
+    o.tls_opts.ca_file = k->ca_file;
+    o.tls_opts.cert_data = k->cert_data;
+    o.tls_opts.cert_len = k->cert_len;
+    o.tls_opts.cert_file = k->cert_data ? NULL : k->cert_file;
+    o.tls_opts.key_data = k->key_data;
+    o.tls_opts.key_len = k->key_len;
+    o.tls_opts.key_file = k->key_data ? NULL : k->key_file;
+    c->net = knet_new(&o);
+}
+
 int kclient_new(struct kclient **out, const struct kconn *conn, const struct kclient_opts *opts,
                 struct ks_err *e)
 {
     struct kclient *c;
+    char *proxy = kproxy_for(conn->server, conn->proxy_url);
+    bool native = !proxy && kclient_want_native();
     *out = NULL;
-    if (kclient_global_init() < 0)
+    if (!native && kclient_global_init() < 0) {
+        free(proxy);
         return ks_fail(e, KS_EGENERIC, "curl_global_init failed");
+    }
     c = ks_calloc(1, sizeof(*c));
+    c->native = native;
+    c->proxy = proxy;
     c->conn = conn;
     if (opts)
         c->opts = *opts;
@@ -131,22 +198,28 @@ int kclient_new(struct kclient **out, const struct kconn *conn, const struct kcl
     if (!c->opts.timeout_ms)
         c->opts.timeout_ms = conn->timeout_ms;
     c->log = c->opts.log ? c->opts.log : stderr;
+    c->host_limit = c->opts.max_host_connections < 6 ? c->opts.max_host_connections : 6;
+    c->auth = kauth_new(conn);
+    const char *prog = program_invocation_short_name;
+    c->ua = ks_asprintf("%s/%s", prog && *prog ? prog : "kubectl", KCLIENT_UA_REST);
+    if (c->native) {
+        kclient_setup_server_name(c);
+        kclient_setup_native(c);
+        c->proto_known = true; /* HTTP/1.1 only: nothing to wait for */
+        *out = c;
+        return 0;
+    }
     c->multi = curl_multi_init();
     curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
     /* Slow start: a burst of connects can overflow a small listen backlog (the kernel then
      * drops SYNs and the client waits 1 s, 3 s, ... to retry), so the pool grows from a
      * few connections by two with each completed request, up to the limit. */
-    c->host_limit = c->opts.max_host_connections < 6 ? c->opts.max_host_connections : 6;
     curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
     curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       (long)c->opts.max_total_connections);
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, (long)c->opts.max_total_connections);
-    c->auth = kauth_new(conn);
-    c->proxy = kproxy_for(conn->server, conn->proxy_url);
     kclient_setup_server_name(c);
     c->proto_known = strncmp(conn->server, "https", 5) != 0;
-    const char *prog = program_invocation_short_name;
-    c->ua = ks_asprintf("%s/%s", prog && *prog ? prog : "kubectl", KCLIENT_UA_REST);
     *out = c;
     return 0;
 }
@@ -176,7 +249,11 @@ static void kclient_call_free(struct kclient_call *call)
 {
     if (call->easy)
         curl_easy_cleanup(call->easy);
-    curl_slist_free_all(call->hdrs);
+    if (call->hdrs)
+        curl_slist_free_all(call->hdrs);
+    if (call->head.buf) /* it holds the Authorization header */
+        memset(call->head.buf, 0, call->head.alloc);
+    strbuf_release(&call->head);
     free(call->method);
     free(call->url);
     free(call->body);
@@ -195,9 +272,15 @@ void kclient_free(struct kclient *c)
         kclient_call_free(c->waiting);
         c->waiting = n;
     }
-    curl_multi_cleanup(c->multi);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
+    knet_free(c->net);
     kauth_free(c->auth);
-    curl_slist_free_all(c->connect_to);
+    if (c->connect_to)
+        curl_slist_free_all(c->connect_to);
+    free(c->net_host);
+    free(c->net_port);
+    free(c->net_hostport);
     free(c->base);
     free(c->host_hdr);
     free(c->proxy);
@@ -269,10 +352,14 @@ static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
 static void kclient_add_header(struct kclient_call *call, const char *name, const char *value,
                                bool secret)
 {
-    char *h = ks_asprintf("%s: %s", name, value);
-    call->hdrs = curl_slist_append(call->hdrs, h);
-    memset(h, 0, strlen(h));
-    free(h);
+    if (call->c->native) {
+        strbuf_addf(&call->head, "%s: %s\r\n", name, value);
+    } else {
+        char *h = ks_asprintf("%s: %s", name, value);
+        call->hdrs = curl_slist_append(call->hdrs, h);
+        memset(h, 0, strlen(h));
+        free(h);
+    }
     if (call->c->conn->verbosity >= 7) {
         if (secret) {
             const char *sp = strchr(value, ' ');
@@ -354,11 +441,108 @@ static void kclient_set_tls(struct kclient_call *call, CURL *h, struct ks_err *e
     curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
 }
 
+static void kclient_net_header(void *arg, const char *line, size_t len)
+{
+    kclient_on_header((char *)line, 1, len, arg);
+}
+
+static void kclient_net_body(void *arg, const char *data, size_t len)
+{
+    kclient_on_body((char *)data, 1, len, arg);
+}
+
+/* Native: the exec plugin's client certificate goes to the pool, as curl gets it per request. */
+static void kclient_net_tls(struct kclient_call *call, struct ks_err *e)
+{
+    const char *xc = NULL, *xk = NULL;
+    size_t xcl = 0, xkl = 0;
+    if (call->c->opts.no_credentials)
+        return;
+    kauth_exec_cert(&xc, &xcl, &xk, &xkl, call->c->auth, e);
+    if (xc && xk)
+        knet_set_client_cert(call->c->net, xc, xcl, xk, xkl);
+}
+
+/* Native: the request line, Host, the headers added so far, the framing; the transfer. */
+static void kclient_net_finish(struct kclient_call *call, const struct kclient_req *req)
+{
+    struct kclient *c = call->c;
+    const char *target = strlen(call->url) > c->origin_len ? call->url + c->origin_len : "/";
+    struct strbuf head = STRBUF_INIT;
+    bool sends_body = call->body || strcmp(call->method, "POST") == 0 ||
+                      strcmp(call->method, "PUT") == 0 || strcmp(call->method, "PATCH") == 0;
+    strbuf_addf(&head, "%s %s%s HTTP/1.1\r\nHost: %s\r\n", call->method,
+                target[0] == '/' ? "" : "/", target, c->net_hostport);
+    strbuf_add(&head, call->head.buf ? call->head.buf : "", call->head.len);
+    if (sends_body)
+        strbuf_addf(&head, "Content-Length: %zu\r\n", call->body ? call->body_len : 0);
+    strbuf_add(&head, "\r\n", 2);
+    if (call->head.buf)
+        memset(call->head.buf, 0, call->head.alloc);
+    strbuf_release(&call->head);
+    call->head = head;
+    struct knet_xfer *x = &call->x;
+    x->head = call->head.buf;
+    x->head_len = call->head.len;
+    x->body = call->body;
+    x->body_len = call->body ? call->body_len : 0;
+    x->no_body = strcmp(call->method, "HEAD") == 0;
+    /* PARITY: net/http's isReplayable: only these are sent again after a reused
+     * connection fails under them (a write must never be applied twice). */
+    x->replayable = strcmp(call->method, "GET") == 0 || strcmp(call->method, "HEAD") == 0 ||
+                    strcmp(call->method, "OPTIONS") == 0;
+    x->timeout_ms = req->timeout_ms ? req->timeout_ms : c->opts.timeout_ms;
+    if (x->timeout_ms < 0)
+        x->timeout_ms = 0;
+    x->on_header = kclient_net_header;
+    x->on_body = kclient_net_body;
+    x->arg = call;
+}
+
+/* Native: everything kclient_prepare() gives curl, as request bytes. */
+static int kclient_prepare_native(struct kclient_call *call, const struct kclient_req *req,
+                                  struct ks_err *e)
+{
+    struct kclient *c = call->c;
+    const struct kconn *k = c->conn;
+    const char *authz = NULL;
+    int rc;
+    bool https = strncmp(k->server, "https", 5) == 0;
+    if (https)
+        kclient_net_tls(call, e);
+    /* No Accept-Encoding: without it servers do not compress (and we carry no zlib). */
+    kclient_add_header(call, "Accept", req->accept ? req->accept : "application/json", false);
+    if (call->body || req->content_type)
+        kclient_add_header(call, "Content-Type",
+                           req->content_type ? req->content_type : "application/json", false);
+    kclient_add_header(call, "User-Agent", c->opts.user_agent ? c->opts.user_agent : c->ua, false);
+    if (c->opts.kubectl_command)
+        kclient_add_header(call, "Kubectl-Command", c->opts.kubectl_command, false);
+    if (c->opts.kubectl_session)
+        kclient_add_header(call, "Kubectl-Session", c->opts.kubectl_session, false);
+    if (!c->opts.no_credentials && https) {
+        if ((rc = kauth_header(&authz, c->auth, e)) < 0)
+            return rc;
+        if (authz)
+            kclient_add_header(call, "Authorization", authz, true);
+    }
+    if (k->as)
+        kclient_add_header(call, "Impersonate-User", k->as, false);
+    if (k->as_uid)
+        kclient_add_header(call, "Impersonate-Uid", k->as_uid, false);
+    for (size_t i = 0; i < k->n_as_groups; i++)
+        kclient_add_header(call, "Impersonate-Group", k->as_groups[i], false);
+    kclient_net_finish(call, req);
+    return 0;
+}
+
 static int kclient_prepare(struct kclient_call *call, const struct kclient_req *req,
                            struct ks_err *e)
 {
     struct kclient *c = call->c;
     const struct kconn *k = c->conn;
+    if (c->native)
+        return kclient_prepare_native(call, req, e);
     CURL *h = curl_easy_init();
     const char *authz = NULL;
     int rc = 0;
@@ -533,14 +717,67 @@ static long kclient_start_due(struct kclient *c)
         }
         c->nreq++;
         kclient_log_request(call);
-        curl_multi_add_handle(c->multi, call->easy);
+        if (c->native)
+            knet_add(c->net, &call->x);
+        else
+            curl_multi_add_handle(c->multi, call->easy);
         c->active++;
     }
     return next;
 }
 
+/* Slow start (see kclient_new()): two more connections per completed request. */
+static void kclient_grow_pool(struct kclient *c)
+{
+    if (c->host_limit >= c->opts.max_host_connections)
+        return;
+    c->host_limit += 2;
+    if (c->host_limit > c->opts.max_host_connections)
+        c->host_limit = c->opts.max_host_connections;
+    if (c->native)
+        knet_set_max_conns(c->net, c->host_limit < c->opts.max_total_connections
+                                       ? c->host_limit
+                                       : c->opts.max_total_connections);
+    else
+        curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
+}
+
+static int kclient_run_native(struct kclient *c)
+{
+    for (;;) {
+        long next = kclient_start_due(c);
+        if (c->active == 0 && next < 0 && !c->waiting)
+            return 0;
+        if (c->active == 0) {
+            if (next >= 0) {
+                struct timespec ts = {next / 1000, (next % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+            continue;
+        }
+        struct knet_xfer *done = NULL;
+        knet_run(c->net, next >= 0 && next < 1000 ? next : 1000, &done);
+        while (done) {
+            struct kclient_call *call = done->arg;
+            done = done->next;
+            c->active--;
+            if (call->x.result == 0) {
+                call->resp.status = call->x.status;
+                kclient_grow_pool(c);
+            } else {
+                call->resp.status = 0;
+                snprintf(call->errbuf, sizeof(call->errbuf), "%s", call->x.errbuf);
+                kclient_transport_error(call, (CURLcode)call->x.result);
+            }
+            kclient_finish(call);
+        }
+    }
+}
+
 int kclient_run(struct kclient *c, struct ks_err *e)
 {
+    if (c->native)
+        return kclient_run_native(c);
     for (;;) {
         long next = kclient_start_due(c);
         if (c->active == 0 && next < 0 && !c->waiting)
@@ -564,12 +801,8 @@ int kclient_run(struct kclient *c, struct ks_err *e)
                 curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->resp.status);
                 long ver = 0;
                 curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &ver);
-                if (!c->h2 && c->host_limit < c->opts.max_host_connections) {
-                    c->host_limit += 2;
-                    if (c->host_limit > c->opts.max_host_connections)
-                        c->host_limit = c->opts.max_host_connections;
-                    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
-                }
+                if (!c->h2)
+                    kclient_grow_pool(c);
                 if (ver == CURL_HTTP_VERSION_2_0 && !c->h2) {
                     /* a few multiplexed connections instead of one per request: curl
                      * opens another connection whenever the streams of the existing

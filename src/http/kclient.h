@@ -1,7 +1,18 @@
 /*
- * kclient.h: the HTTP client of one command. One curl multi handle holds one
- * connection pool (keep-alive, HTTP/2 through ALPN when the server offers it,
- * multiplexed streams); requests run concurrently in one thread.
+ * kclient.h: the HTTP client of one command: one connection pool; requests
+ * run concurrently in one thread.
+ *
+ * Two transports carry the requests:
+ *   - native (knet.h), for every server reached directly: HTTP/1.1 over a
+ *     keep-alive pool of plain sockets, TLS through OpenSSL loaded on the first
+ *     https request. It costs ~8 MB less memory than libcurl and the ~30
+ *     libraries it pulls in (issue: apply's peak RSS).
+ *   - libcurl (kcurl.h), when a proxy applies (the cluster's proxy-url, or
+ *     HTTPS_PROXY/HTTP_PROXY for a non-loopback server, see kproxy.h), and for
+ *     every request when the environment sets KUBESHIM_HTTP=curl (the escape
+ *     hatch): keep-alive, HTTP/2 through ALPN when the server offers it.
+ * Both send the same headers (the native one no Accept-Encoding, so replies
+ * come uncompressed) and fail with the same texts.
  *
  * Two ways to call:
  *   - synchronous: kclient_do() sends one request and waits for it;
@@ -97,7 +108,7 @@ int kclient_submit(struct kclient *c, const struct kclient_req *req, kclient_don
 /*
  * Run until every submitted request (including those submitted from
  * callbacks) has completed and its callback has returned.
- * Errors: only an internal curl failure; per-request failures go to callbacks.
+ * Errors: only an internal curl failure (never natively); per-request failures go to callbacks.
  * Must not be called from a callback.
  */
 int kclient_run(struct kclient *c, struct ks_err *e);

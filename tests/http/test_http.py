@@ -868,7 +868,8 @@ def rest_section():
 
 
 def h2_section():
-    """HTTP/2 through ALPN: hundreds of requests multiplexed over a few connections."""
+    """HTTP/2 through ALPN (KUBESHIM_HTTP=curl): hundreds of requests multiplexed over a few
+    connections."""
     nghttpd = shutil.which("nghttpd") or ("/usr/sbin/nghttpd" if os.path.exists("/usr/sbin/nghttpd") else None)
     if not nghttpd:
         if SECTIONS == ["h2"]:
@@ -897,7 +898,9 @@ def h2_section():
                                            "certificate-authority-data": b64file("ca.crt")})],
                         [("u", {"token": TOKEN})], [("x", {"cluster": "c", "user": "u"})],
                         current="x")
-        p = drv("many", "300", "/version", "--kubeconfig", kc, v9=False)
+        # HTTP/2 is the libcurl transport's (the native one speaks HTTP/1.1 only)
+        p = drv("many", "300", "/version", "--kubeconfig", kc, v9=False,
+                env=env_for({"KUBESHIM_HTTP": "curl"}))
         time.sleep(0.2)
         with open(path("nghttpd.log"), errors="replace") as f:
             text = f.read()
@@ -947,6 +950,145 @@ def pool_section():
             proc.wait()
 
 
+class RawServer(threading.Thread):
+    """Accepts connections, reads one request head on each, and closes without a word."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+
+    def run(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            c.close()
+
+
+def transport_section():
+    """The native transport (the default) and libcurl's (KUBESHIM_HTTP=curl) fail with the same
+    texts and send the same headers, except Accept-Encoding, which only libcurl sends."""
+    curl_env = env_for({"KUBESHIM_HTTP": "curl"})
+
+    def both(what, *args, allowed=None):
+        n = drv(*args, v9=False)
+        c = drv(*args, v9=False, env=curl_env)
+        ok = n.stdout == c.stdout and n.returncode == c.returncode == 1
+        if allowed is not None:  # a race Go words several ways: each is one of them
+            ok = all(p.returncode == 1 and any(a in p.stdout for a in allowed) for p in (n, c))
+        check(ok, f"transport {what}: native and libcurl fail alike",
+              f"native={n.stdout!r} curl={c.stdout!r}")
+        return n
+
+    def kcfg(name, server, **cluster):
+        return kubeconfig(name, [("c", dict({"server": server}, **cluster))], [("u", {"token": TOKEN})],
+                          [("x", {"cluster": "c", "user": "u"})], current="x")
+    target = "/api/v1/namespaces/default/configmaps"
+    both("connection refused", "get", target, "--kubeconfig", kcfg("t-refused.json", "http://127.0.0.1:1"))
+    both("no such host", "get", target, "--kubeconfig",
+         kcfg("t-dns.json", "https://no-such-host.invalid:6443", **{"insecure-skip-tls-verify": True}))
+    raw = RawServer()
+    raw.start()
+    p = both("empty reply", "get", target, "--kubeconfig", kcfg("t-empty.json", f"http://127.0.0.1:{raw.port}"))
+    check(p.stdout.strip().endswith(": EOF"), "transport empty reply: Go's EOF", p.stdout)
+    raw.sock.close()
+    srv = Fake("transport", "--tls-cert", path("server.crt"), "--tls-key", path("server.key"),
+               "--token", TOKEN)
+    url = f"https://127.0.0.1:{srv.port}"
+    p = both("wrong CA", "get", target, "--kubeconfig",
+             kcfg("t-ca.json", url, **{"certificate-authority-data": b64file("other.crt")}))
+    check("x509: certificate signed by unknown authority" in p.stdout, "transport wrong CA: x509 text",
+          p.stdout)
+    p = both("wrong server name", "get", target, "--kubeconfig",
+             kcfg("t-name.json", url, **{"certificate-authority-data": b64file("ca.crt"),
+                                         "tls-server-name": "wrong.example"}))
+    check("certificate is not valid for the requested host" in p.stdout,
+          "transport wrong server name: x509 text", p.stdout)
+    # the same headers but Accept-Encoding: servers then never compress for us
+    kc = kcfg("t-ok.json", url, **{"certificate-authority-data": b64file("ca.crt"),
+                                    "tls-server-name": "localhost"})
+    seen = {}
+    for mode, env in (("native", None), ("curl", curl_env)):
+        m = srv.mark()
+        p = drv("do", "POST", "/api/v1/namespaces/default/configmaps?fieldManager=t",
+                json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "t-" + mode}}),
+                "--kubeconfig", kc, "--as", "alice", v9=False, env=env)
+        reqs = resource_requests(srv.since(m))
+        check(p.stdout.startswith("201 ") and len(reqs) == 1, f"transport {mode}: POST over TLS",
+              p.stdout[:200] + json.dumps(reqs)[:300])
+        seen[mode] = dict(reqs[0]["headers"]) if reqs else {}
+    check("Accept-Encoding" not in seen["native"] and seen["curl"].get("Accept-Encoding") == "gzip",
+          "transport: only libcurl asks for gzip", json.dumps(seen))
+    for h in seen.values():
+        h.pop("Accept-Encoding", None)
+    check(seen["native"] == seen["curl"] and seen["native"].get("Authorization"),
+          "transport: the other headers are libcurl's", json.dumps(seen))
+    srv.stop()
+    # mTLS with the exec plugin's client certificate (and none: the server's refusal)
+    srv = Fake("transport-mtls", "--tls-cert", path("server.crt"), "--tls-key", path("server.key"),
+               "--client-ca", path("ca.crt"))
+    url = f"https://127.0.0.1:{srv.port}"
+    with open(path("client.crt")) as f:
+        crt = f.read()
+    with open(path("client.key")) as f:
+        key = f.read()
+    with open(path("certplugin.sh"), "w") as f:
+        f.write("#!/bin/sh\ncat <<'EOF'\n" + json.dumps(
+            {"kind": "ExecCredential", "apiVersion": "client.authentication.k8s.io/v1",
+             "status": {"clientCertificateData": crt, "clientKeyData": key}}) + "\nEOF\n")
+    os.chmod(path("certplugin.sh"), 0o755)
+    kc = kubeconfig("t-exec.json", [("c", {"server": url, "certificate-authority-data": b64file("ca.crt")})],
+                    [("u", {"exec": {"command": "./certplugin.sh", "interactiveMode": "Never",
+                                     "apiVersion": "client.authentication.k8s.io/v1"}})],
+                    [("x", {"cluster": "c", "user": "u"})], current="x")
+    for mode, env in (("native", None), ("curl", curl_env)):
+        m = srv.mark()
+        p = drv("get", target, "/api/v1/namespaces", "--kubeconfig", kc, v9=False, env=env)
+        reqs = resource_requests(srv.since(m))
+        check(p.stdout.count("200 ") == 2 and len(reqs) == 2 and
+              all("commonName=admin" in (r.get("client_cert") or "") for r in reqs),
+              f"transport {mode}: the exec plugin's client certificate", p.stdout + json.dumps(reqs)[:300])
+    srv.stop()
+    # a connection dropped mid-reply and a reply that never comes, from kubeshim-apiserver
+    server = os.environ.get("KS_APISERVER", "")
+    if not (server and os.access(server, os.X_OK)):
+        return
+    d = path("transport-asrv")
+    os.makedirs(d, exist_ok=True)
+    proc = subprocess.Popen([server, "--port-file", os.path.join(d, "port"), "--kubeconfig-out",
+                             os.path.join(d, "kc.yaml"), "--fault", "GET /configmaps/dropped$ dropx100",
+                             "--fault", "GET /configmaps/hung$ hangx100"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(os.path.join(d, "kc.yaml")):
+                break
+            time.sleep(0.05)
+        time.sleep(0.1)
+        kc = os.path.join(d, "kc.yaml")
+        p = both("dropped mid-reply", "get", "/api/v1/namespaces/default/configmaps/dropped",
+                 "--kubeconfig", kc)
+        check("transfer closed with" in p.stdout, "transport dropped: curl's words", p.stdout)
+        t0 = time.monotonic()
+        both("hung reply", "get", "/api/v1/namespaces/default/configmaps/hung", "--kubeconfig", kc,
+             "--request-timeout=1s",
+             allowed=["context deadline exceeded (Client.Timeout exceeded while awaiting headers)"])
+        check(time.monotonic() - t0 < 6, "transport hung reply: both give up after 1 s")
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def secrets_section():
     """Must-show 3: no -v=9 output of the suite holds a token or key material."""
     secrets = key_secrets()
@@ -968,7 +1110,7 @@ def main():
     sections = [("tls", tls_section), ("exec", exec_section), ("proxy", proxy_section),
                 ("hang", hang_section), ("kubeconfig", kubeconfig_section),
                 ("discovery", discovery_section), ("rest", rest_section), ("h2", h2_section),
-                ("pool", pool_section)]
+                ("pool", pool_section), ("transport", transport_section)]
     try:
         for name, fn in sections:
             if not SECTIONS or name in SECTIONS:
