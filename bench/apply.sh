@@ -4,6 +4,7 @@
 # kubeshim-apiserver serving the real Kubernetes 1.33 OpenAPI v3 documents.
 #
 #   bash bench/apply.sh [BUILD_DIR] [LATENCY_MS...]     (default: build, 10 0)
+#   BENCH_TLS=1 bash bench/apply.sh ...                 the servers speak HTTPS (as clusters do)
 #
 # For each latency, each tool gets its own fresh server and its own HOME
 # (a warm-up apply of the Namespace fills the discovery and OpenAPI caches, as
@@ -68,8 +69,10 @@ for lat in "${latencies[@]}"; do
         [ $name = kubeshim ] && bin=$ks
         d=$work/$name-$lat
         mkdir -p "$d/home"
+        tls=()
+        [ -n "${BENCH_TLS:-}" ] && tls=(--tls)
         "$srv" --port-file "$d/port" --kubeconfig-out "$d/kubeconfig" --openapi-dir "$openapi" \
-            --latency-ms "$lat" >"$d/server.log" 2>&1 &
+            --latency-ms "$lat" "${tls[@]}" >"$d/server.log" 2>&1 &
         pids+=($!)
         for _ in $(seq 200); do [ -s "$d/kubeconfig" ] && break; sleep 0.05; done
         export KUBECONFIG=$d/kubeconfig
@@ -88,7 +91,7 @@ for lat in "${latencies[@]}"; do
     cmp -s <(grep -c '^diff -u -N' "$work/out.kubectl.diff") <(grep -c '^diff -u -N' "$work/out.kubeshim.diff") ||
         echo "bench: warning: the two diffs differ in their number of files" >&2
     echo
-    echo "### ${lat} ms latency per request, 400 objects"
+    echo "### ${lat} ms latency per request, 400 objects${BENCH_TLS:+, HTTPS}"
     echo
     echo "| phase | kubectl wall s | kubeshim wall s | wall ratio | kubectl CPU s | kubeshim CPU s | CPU ratio | kubectl peak MB | kubeshim peak MB | memory ratio |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
