@@ -499,18 +499,17 @@ static void kclient_net_finish(struct kclient_call *call, const struct kclient_r
     x->arg = call;
 }
 
-/* Native: everything kclient_prepare() gives curl, as request bytes. */
-static int kclient_prepare_native(struct kclient_call *call, const struct kclient_req *req,
+/*
+ * The headers both transports send, in this order; credentials go only to
+ * https servers (client-go's rule).
+ */
+static int kclient_common_headers(struct kclient_call *call, const struct kclient_req *req,
                                   struct ks_err *e)
 {
     struct kclient *c = call->c;
     const struct kconn *k = c->conn;
     const char *authz = NULL;
     int rc;
-    bool https = strncmp(k->server, "https", 5) == 0;
-    if (https)
-        kclient_net_tls(call, e);
-    /* No Accept-Encoding: without it servers do not compress (and we carry no zlib). */
     kclient_add_header(call, "Accept", req->accept ? req->accept : "application/json", false);
     if (call->body || req->content_type)
         kclient_add_header(call, "Content-Type",
@@ -520,7 +519,7 @@ static int kclient_prepare_native(struct kclient_call *call, const struct kclien
         kclient_add_header(call, "Kubectl-Command", c->opts.kubectl_command, false);
     if (c->opts.kubectl_session)
         kclient_add_header(call, "Kubectl-Session", c->opts.kubectl_session, false);
-    if (!c->opts.no_credentials && https) {
+    if (!c->opts.no_credentials && strncmp(k->server, "https", 5) == 0) {
         if ((rc = kauth_header(&authz, c->auth, e)) < 0)
             return rc;
         if (authz)
@@ -532,6 +531,19 @@ static int kclient_prepare_native(struct kclient_call *call, const struct kclien
         kclient_add_header(call, "Impersonate-Uid", k->as_uid, false);
     for (size_t i = 0; i < k->n_as_groups; i++)
         kclient_add_header(call, "Impersonate-Group", k->as_groups[i], false);
+    return 0;
+}
+
+/* Native: everything kclient_prepare() gives curl, as request bytes. */
+static int kclient_prepare_native(struct kclient_call *call, const struct kclient_req *req,
+                                  struct ks_err *e)
+{
+    int rc;
+    if (strncmp(call->c->conn->server, "https", 5) == 0)
+        kclient_net_tls(call, e);
+    /* No Accept-Encoding: without it servers do not compress (and we carry no zlib). */
+    if ((rc = kclient_common_headers(call, req, e)) < 0)
+        return rc;
     kclient_net_finish(call, req);
     return 0;
 }
@@ -544,7 +556,6 @@ static int kclient_prepare(struct kclient_call *call, const struct kclient_req *
     if (c->native)
         return kclient_prepare_native(call, req, e);
     CURL *h = curl_easy_init();
-    const char *authz = NULL;
     int rc = 0;
     call->easy = h;
     curl_easy_setopt(h, CURLOPT_URL, call->url);
@@ -583,30 +594,11 @@ static int kclient_prepare(struct kclient_call *call, const struct kclient_req *
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
     }
-    kclient_add_header(call, "Accept", req->accept ? req->accept : "application/json", false);
-    if (call->body || req->content_type)
-        kclient_add_header(call, "Content-Type",
-                           req->content_type ? req->content_type : "application/json", false);
-    kclient_add_header(call, "User-Agent", c->opts.user_agent ? c->opts.user_agent : c->ua, false);
-    if (c->opts.kubectl_command)
-        kclient_add_header(call, "Kubectl-Command", c->opts.kubectl_command, false);
-    if (c->opts.kubectl_session)
-        kclient_add_header(call, "Kubectl-Session", c->opts.kubectl_session, false);
+    if ((rc = kclient_common_headers(call, req, e)) < 0)
+        return rc;
     call->hdrs = curl_slist_append(call->hdrs, "Expect:");
     if (c->host_hdr)
         call->hdrs = curl_slist_append(call->hdrs, c->host_hdr);
-    if (!c->opts.no_credentials && strncmp(k->server, "https", 5) == 0) {
-        if ((rc = kauth_header(&authz, c->auth, e)) < 0)
-            return rc;
-        if (authz)
-            kclient_add_header(call, "Authorization", authz, true);
-    }
-    if (k->as)
-        kclient_add_header(call, "Impersonate-User", k->as, false);
-    if (k->as_uid)
-        kclient_add_header(call, "Impersonate-Uid", k->as_uid, false);
-    for (size_t i = 0; i < k->n_as_groups; i++)
-        kclient_add_header(call, "Impersonate-Group", k->as_groups[i], false);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->hdrs);
     return 0;
 }
