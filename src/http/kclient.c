@@ -9,12 +9,11 @@
 #include "http/kclient.h"
 
 #include "http/kauth.h"
+#include "http/kclient_int.h"
 #include "http/kgoerr.h"
 #include "http/klog.h"
-#include "http/knet.h"
 #include "http/kproxy.h"
 
-#include "http/kcurl.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,60 +22,6 @@
 
 /* PARITY: client-go DefaultUserAgent(): the base name of argv[0], then kubectl 1.33.1's build. */
 #define KCLIENT_UA_REST "v1.33.1 (linux/amd64) kubernetes/8adc0f0"
-
-struct kclient_call {
-    struct kclient *c;
-    CURL *easy;
-    struct curl_slist *hdrs;
-    char *method;
-    char *url;
-    char *body;
-    size_t body_len;
-    struct strbuf req_log_hdrs; /* "Name: value" lines for -v=7, credentials masked */
-    struct strbuf resp_hdrs;    /* response headers for -v=7 */
-    struct strbuf head;         /* native: the request line and headers */
-    struct knet_xfer x;         /* native: the transfer */
-    struct kclient_resp resp;
-    kclient_done_fn done;
-    void *arg;
-    double t_start;
-    double t_due;
-    bool failed; /* finished before being sent (credentials) */
-    struct kclient_call *next;
-    char errbuf[CURL_ERROR_SIZE];
-};
-
-struct kclient {
-    const struct kconn *conn;
-    struct kclient_opts opts;
-    bool native;      /* requests go through knet (no proxy, KUBESHIM_HTTP is not "curl") */
-    struct knet *net; /* native: the pool */
-    char *net_host;   /* native: the host and port connected to, the Host header */
-    char *net_port;
-    char *net_hostport;
-    size_t origin_len; /* native: length of "scheme://host:port" at the start of base */
-    CURLM *multi;
-    struct kauth *auth;
-    struct kclient_call *waiting; /* delayed or failed, not yet in the multi */
-    int active;
-    unsigned long nreq;
-    char *base;     /* URL prefix requests go to */
-    char *host_hdr; /* "Host: ..." when tls-server-name rewrites the URL */
-    struct curl_slist *connect_to;
-    char *proxy;
-    FILE *log;
-    /*
-     * Over TLS the first request goes alone: once its connection has told
-     * (ALPN) whether it speaks HTTP/2, the rest multiplex over it instead of
-     * each opening a connection of its own (curl's PIPEWAIT cannot wait for a
-     * connection that is still in its handshake).
-     */
-    bool first_pending; /* a lone first request is in flight */
-    bool proto_known;
-    bool h2;        /* the server spoke HTTP/2 */
-    char *ua;       /* the default User-Agent */
-    int host_limit; /* current CURLMOPT_MAX_HOST_CONNECTIONS (slow start) */
-};
 
 static double kclient_now_ms(void)
 {
@@ -120,56 +65,6 @@ static void kclient_setup_server_name(struct kclient *c)
     free(ct);
     free(host);
     free(hostport);
-}
-
-/* The escape hatch: KUBESHIM_HTTP=curl sends every request through libcurl. */
-static bool kclient_want_native(void)
-{
-    const char *v = getenv("KUBESHIM_HTTP");
-    return !v || strcmp(v, "curl") != 0;
-}
-
-/* The native pool: connect to the server's host and port; speak TLS for tls-server-name. */
-static void kclient_setup_native(struct kclient *c)
-{
-    const struct kconn *k = c->conn;
-    const char *p = strstr(k->server, "://");
-    bool tls = strncmp(k->server, "https", 5) == 0;
-    p = p ? p + 3 : k->server;
-    size_t hp_len = strcspn(p, "/?#");
-    c->net_hostport = ks_strndup(p, hp_len);
-    const char *hp = c->net_hostport, *colon;
-    if (hp[0] == '[') { /* [v6]:port */
-        const char *rb = strchr(hp, ']');
-        size_t hl = rb ? (size_t)(rb - hp - 1) : strlen(hp + 1);
-        c->net_host = ks_strndup(hp + 1, hl);
-        colon = rb && rb[1] == ':' ? rb + 1 : NULL;
-    } else {
-        colon = strrchr(hp, ':');
-        c->net_host = colon ? ks_strndup(hp, (size_t)(colon - hp)) : ks_strdup(hp);
-    }
-    c->net_port = ks_strdup(colon && colon[1] ? colon + 1 : tls ? "443" : "80");
-    p = strstr(c->base, "://");
-    c->origin_len = p ? (size_t)(p + 3 - c->base) + strcspn(p + 3, "/?#") : 0;
-    struct knet_opts o = {0};
-    o.host = c->net_host;
-    o.port = c->net_port;
-    o.tls = tls;
-    o.max_conns = c->host_limit < c->opts.max_total_connections ? c->host_limit
-                                                                : c->opts.max_total_connections;
-    o.connect_timeout_ms = c->opts.connect_timeout_ms;
-    o.tls_opts.insecure = k->insecure;
-    o.tls_opts.verify_name = k->tls_server_name ? k->tls_server_name : c->net_host;
-    o.tls_opts.ca_data = k->ca_data;
-    o.tls_opts.ca_len = k->ca_len;
-    o.tls_opts.ca_file = k->ca_file;
-    o.tls_opts.cert_data = k->cert_data;
-    o.tls_opts.cert_len = k->cert_len;
-    o.tls_opts.cert_file = k->cert_data ? NULL : k->cert_file;
-    o.tls_opts.key_data = k->key_data;
-    o.tls_opts.key_len = k->key_len;
-    o.tls_opts.key_file = k->key_data ? NULL : k->key_file;
-    c->net = knet_new(&o);
 }
 
 int kclient_new(struct kclient **out, const struct kconn *conn, const struct kclient_opts *opts,
@@ -288,7 +183,7 @@ void kclient_free(struct kclient *c)
     free(c);
 }
 
-static size_t kclient_on_body(char *ptr, size_t size, size_t n, void *arg)
+size_t kclient_on_body(char *ptr, size_t size, size_t n, void *arg)
 {
     struct kclient_call *call = arg;
     strbuf_add(&call->resp.body, ptr, size * n);
@@ -311,7 +206,7 @@ static char *kclient_warning_text(const char *v, size_t len)
     return klog_detach(&sb);
 }
 
-static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
+size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
 {
     struct kclient_call *call = arg;
     size_t len = size * n;
@@ -349,8 +244,7 @@ static size_t kclient_on_header(char *ptr, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-static void kclient_add_header(struct kclient_call *call, const char *name, const char *value,
-                               bool secret)
+void kclient_add_header(struct kclient_call *call, const char *name, const char *value, bool secret)
 {
     if (call->c->native) {
         strbuf_addf(&call->head, "%s: %s\r\n", name, value);
@@ -384,7 +278,7 @@ static void kclient_log_response(struct kclient_call *call)
                   r->elapsed_ms, &call->resp_hdrs, r->body.buf, r->body.len);
 }
 
-static void kclient_transport_error(struct kclient_call *call, CURLcode cc)
+void kclient_transport_error(struct kclient_call *call, CURLcode cc)
 {
     kgoerr_transport(&call->resp.err, call->method, call->url, call->c->conn->server, (int)cc,
                      call->errbuf);
@@ -441,70 +335,12 @@ static void kclient_set_tls(struct kclient_call *call, CURL *h, struct ks_err *e
     curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
 }
 
-static void kclient_net_header(void *arg, const char *line, size_t len)
-{
-    kclient_on_header((char *)line, 1, len, arg);
-}
-
-static void kclient_net_body(void *arg, const char *data, size_t len)
-{
-    kclient_on_body((char *)data, 1, len, arg);
-}
-
-/* Native: the exec plugin's client certificate goes to the pool, as curl gets it per request. */
-static void kclient_net_tls(struct kclient_call *call, struct ks_err *e)
-{
-    const char *xc = NULL, *xk = NULL;
-    size_t xcl = 0, xkl = 0;
-    if (call->c->opts.no_credentials)
-        return;
-    kauth_exec_cert(&xc, &xcl, &xk, &xkl, call->c->auth, e);
-    if (xc && xk)
-        knet_set_client_cert(call->c->net, xc, xcl, xk, xkl);
-}
-
-/* Native: the request line, Host, the headers added so far, the framing; the transfer. */
-static void kclient_net_finish(struct kclient_call *call, const struct kclient_req *req)
-{
-    struct kclient *c = call->c;
-    const char *target = strlen(call->url) > c->origin_len ? call->url + c->origin_len : "/";
-    struct strbuf head = STRBUF_INIT;
-    bool sends_body = call->body || strcmp(call->method, "POST") == 0 ||
-                      strcmp(call->method, "PUT") == 0 || strcmp(call->method, "PATCH") == 0;
-    strbuf_addf(&head, "%s %s%s HTTP/1.1\r\nHost: %s\r\n", call->method,
-                target[0] == '/' ? "" : "/", target, c->net_hostport);
-    strbuf_add(&head, call->head.buf ? call->head.buf : "", call->head.len);
-    if (sends_body)
-        strbuf_addf(&head, "Content-Length: %zu\r\n", call->body ? call->body_len : 0);
-    strbuf_add(&head, "\r\n", 2);
-    if (call->head.buf)
-        memset(call->head.buf, 0, call->head.alloc);
-    strbuf_release(&call->head);
-    call->head = head;
-    struct knet_xfer *x = &call->x;
-    x->head = call->head.buf;
-    x->head_len = call->head.len;
-    x->body = call->body;
-    x->body_len = call->body ? call->body_len : 0;
-    x->no_body = strcmp(call->method, "HEAD") == 0;
-    /* PARITY: net/http's isReplayable: only these are sent again after a reused
-     * connection fails under them (a write must never be applied twice). */
-    x->replayable = strcmp(call->method, "GET") == 0 || strcmp(call->method, "HEAD") == 0 ||
-                    strcmp(call->method, "OPTIONS") == 0;
-    x->timeout_ms = req->timeout_ms ? req->timeout_ms : c->opts.timeout_ms;
-    if (x->timeout_ms < 0)
-        x->timeout_ms = 0;
-    x->on_header = kclient_net_header;
-    x->on_body = kclient_net_body;
-    x->arg = call;
-}
-
 /*
  * The headers both transports send, in this order; credentials go only to
  * https servers (client-go's rule).
  */
-static int kclient_common_headers(struct kclient_call *call, const struct kclient_req *req,
-                                  struct ks_err *e)
+int kclient_common_headers(struct kclient_call *call, const struct kclient_req *req,
+                           struct ks_err *e)
 {
     struct kclient *c = call->c;
     const struct kconn *k = c->conn;
@@ -531,20 +367,6 @@ static int kclient_common_headers(struct kclient_call *call, const struct kclien
         kclient_add_header(call, "Impersonate-Uid", k->as_uid, false);
     for (size_t i = 0; i < k->n_as_groups; i++)
         kclient_add_header(call, "Impersonate-Group", k->as_groups[i], false);
-    return 0;
-}
-
-/* Native: everything kclient_prepare() gives curl, as request bytes. */
-static int kclient_prepare_native(struct kclient_call *call, const struct kclient_req *req,
-                                  struct ks_err *e)
-{
-    int rc;
-    if (strncmp(call->c->conn->server, "https", 5) == 0)
-        kclient_net_tls(call, e);
-    /* No Accept-Encoding: without it servers do not compress (and we carry no zlib). */
-    if ((rc = kclient_common_headers(call, req, e)) < 0)
-        return rc;
-    kclient_net_finish(call, req);
     return 0;
 }
 
@@ -662,7 +484,7 @@ int kclient_submit(struct kclient *c, const struct kclient_req *req, kclient_don
     return 0;
 }
 
-static void kclient_finish(struct kclient_call *call)
+void kclient_finish(struct kclient_call *call)
 {
     struct kclient *c = call->c;
     if (!call->failed && !c->proto_known) {
@@ -678,7 +500,7 @@ static void kclient_finish(struct kclient_call *call)
 }
 
 /* Move due calls into the multi; returns ms until the next one is due (-1: none waiting). */
-static long kclient_start_due(struct kclient *c)
+long kclient_start_due(struct kclient *c)
 {
     double now = kclient_now_ms();
     long next = -1;
@@ -719,7 +541,7 @@ static long kclient_start_due(struct kclient *c)
 }
 
 /* Slow start (see kclient_new()): two more connections per completed request. */
-static void kclient_grow_pool(struct kclient *c)
+void kclient_grow_pool(struct kclient *c)
 {
     if (c->host_limit >= c->opts.max_host_connections)
         return;
@@ -732,38 +554,6 @@ static void kclient_grow_pool(struct kclient *c)
                                        : c->opts.max_total_connections);
     else
         curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->host_limit);
-}
-
-static int kclient_run_native(struct kclient *c)
-{
-    for (;;) {
-        long next = kclient_start_due(c);
-        if (c->active == 0 && next < 0 && !c->waiting)
-            return 0;
-        if (c->active == 0) {
-            if (next >= 0) {
-                struct timespec ts = {next / 1000, (next % 1000) * 1000000L};
-                nanosleep(&ts, NULL);
-            }
-            continue;
-        }
-        struct knet_xfer *done = NULL;
-        knet_run(c->net, next >= 0 && next < 1000 ? next : 1000, &done);
-        while (done) {
-            struct kclient_call *call = done->arg;
-            done = done->next;
-            c->active--;
-            if (call->x.result == 0) {
-                call->resp.status = call->x.status;
-                kclient_grow_pool(c);
-            } else {
-                call->resp.status = 0;
-                snprintf(call->errbuf, sizeof(call->errbuf), "%s", call->x.errbuf);
-                kclient_transport_error(call, (CURLcode)call->x.result);
-            }
-            kclient_finish(call);
-        }
-    }
 }
 
 int kclient_run(struct kclient *c, struct ks_err *e)
