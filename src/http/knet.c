@@ -243,10 +243,42 @@ static void knet_setup_failed(struct knet *n, struct knet_conn *k, int code, con
         knet_fail(n, x, code, "%s", text);
 }
 
+/* A name lookup in glibc's helper thread; abandoned (not freed) if it outlives its wait. */
+struct knet_lookup {
+    struct gaicb cb;
+    struct addrinfo hints;
+    char *host, *port;
+};
+
+static void knet_lookup_free(struct knet_lookup *l)
+{
+    free(l->host);
+    free(l->port);
+    free(l);
+}
+
 /*
- * The server's addresses, looked up once per pool.
- * NEEDSWORK: getaddrinfo() blocks, outside the connect timeout (curl resolves
- * in a thread); a name whose DNS server does not answer stalls the command.
+ * How long a lookup may take: the connect timeout, and no longer than the
+ * earliest pending transfer's deadline (0: no limit).
+ */
+static long knet_lookup_budget(const struct knet *n)
+{
+    double now = knet_now_ms(), until = 0;
+    if (n->o.connect_timeout_ms > 0)
+        until = now + (double)n->o.connect_timeout_ms;
+    for (const struct knet_xfer *x = n->pending; x; x = x->next)
+        if (x->deadline > 0 && (until == 0 || x->deadline < until))
+            until = x->deadline;
+    if (until == 0)
+        return 0;
+    return until > now + 1 ? (long)(until - now) : 1;
+}
+
+/*
+ * The server's addresses, looked up once per pool. An address literal needs
+ * no lookup; a name is resolved in glibc's helper thread (getaddrinfo_a)
+ * within knet_lookup_budget(), as curl resolves in a thread, so a DNS server
+ * that does not answer fails the request in time instead of stalling it.
  */
 static int knet_resolve(struct knet *n, char *errbuf)
 {
@@ -255,12 +287,55 @@ static int knet_resolve(struct knet *n, char *errbuf)
         return 0;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(n->o.host, n->o.port, &hints, &n->addrs) != 0 || !n->addrs) {
-        n->addrs = NULL;
-        snprintf(errbuf, KNET_ERRBUF, "Could not resolve host: %s", n->o.host);
-        return CURLE_COULDNT_RESOLVE_HOST;
+    hints.ai_flags = AI_NUMERICHOST;
+    if (getaddrinfo(n->o.host, n->o.port, &hints, &n->addrs) == 0 && n->addrs)
+        return 0;
+    n->addrs = NULL;
+    struct knet_lookup *l = ks_calloc(1, sizeof(*l));
+    l->hints.ai_family = AF_UNSPEC;
+    l->hints.ai_socktype = SOCK_STREAM;
+    l->host = ks_strdup(n->o.host);
+    l->port = ks_strdup(n->o.port);
+    l->cb.ar_name = l->host;
+    l->cb.ar_service = l->port;
+    l->cb.ar_request = &l->hints;
+    struct gaicb *list[1] = {&l->cb};
+    long budget = knet_lookup_budget(n);
+    int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+    if (rc == 0) {
+        double end = knet_now_ms() + (double)budget;
+        const struct gaicb *const wait[1] = {&l->cb};
+        do {
+            struct timespec ts, *tsp = NULL;
+            if (budget > 0) {
+                double left = end - knet_now_ms();
+                if (left < 0)
+                    left = 0;
+                ts.tv_sec = (time_t)(left / 1000);
+                ts.tv_nsec = (long)((left - (double)ts.tv_sec * 1000.0) * 1e6);
+                tsp = &ts;
+            }
+            rc = gai_suspend(wait, 1, tsp);
+        } while (rc == EAI_INTR);
+        if (gai_error(&l->cb) == EAI_INPROGRESS) {
+            /* the helper thread still owns l unless the cancel took */
+            if (gai_cancel(&l->cb) == EAI_CANCELED)
+                knet_lookup_free(l);
+            snprintf(errbuf, KNET_ERRBUF, "Resolving timed out after %ld milliseconds", budget);
+            return CURLE_OPERATION_TIMEDOUT;
+        }
+        rc = gai_error(&l->cb);
     }
-    return 0;
+    if (rc == 0 && l->cb.ar_result) {
+        n->addrs = l->cb.ar_result;
+        knet_lookup_free(l);
+        return 0;
+    }
+    if (l->cb.ar_result)
+        freeaddrinfo(l->cb.ar_result);
+    knet_lookup_free(l);
+    snprintf(errbuf, KNET_ERRBUF, "Could not resolve host: %s", n->o.host);
+    return CURLE_COULDNT_RESOLVE_HOST;
 }
 
 static void knet_start_xfer(struct knet *n, struct knet_conn *k, struct knet_xfer *x);
