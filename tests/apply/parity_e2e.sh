@@ -91,7 +91,9 @@ scenario prune-default-allowlist \
 scenario prune-allowlist-dry-run \
     "apply -f app-v1.yaml" \
     "apply --prune -l app=web --prune-allowlist=apps/v1/Deployment --dry-run=server -f app-cm-only.yaml" \
-    "apply --prune --all --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service -f app-cm-only.yaml"
+    "apply --prune --all --prune-allowlist=apps/v1/Deployment --prune-allowlist=core/v1/Service -f app-cm-only.yaml" \
+    "apply --prune -l app=web --prune-allowlist=apps/v1/Nope -f app-cm-only.yaml" \
+    "apply --prune -l app=web --prune-allowlist=Deployment -f app-cm-only.yaml"
 
 # diff --prune: what pruning would delete appears in LIVE only, as the server has it
 scenario diff-prune \
@@ -99,6 +101,7 @@ scenario diff-prune \
     "diff --prune -f app-cm-only.yaml" \
     "diff --prune -l app=web --prune-allowlist=apps/v1/Deployment -f app-cm-only.yaml" \
     "diff --prune -l app=web --prune-allowlist=apps/v1/Nope -f app-cm-only.yaml" \
+    "diff --prune --prune-allowlist=core/Secret -f app-cm-only.yaml" \
     "diff -l app=other -f app-v2.yaml" "diff -l app=web -f app-v2.yaml"
 
 # a typed List: kubectl's field-validation check lists the CRDs for ConfigMapList
