@@ -373,6 +373,8 @@ const char *asrv_http_reason(int status)
         return "Created";
     case 202:
         return "Accepted";
+    case 301:
+        return "Moved Permanently";
     case 204:
         return "No Content";
     case 400:
@@ -413,10 +415,13 @@ int asrv_http_write(struct asrv_conn *c, const struct asrv_req *req, const struc
 {
     struct strbuf out = STRBUF_INIT;
     bool head = strcmp(req->method, "HEAD") == 0;
+    /* PARITY: the generic API server's default, which a handler may replace (OpenAPI v3) */
+    bool own_cc = strstr(strbuf_str(&r->headers), "Cache-Control:") != NULL;
     strbuf_addf(&out,
-                "HTTP/1.1 %d %s\r\nAudit-Id: kubeshim\r\nCache-Control: no-cache, private\r\n"
+                "HTTP/1.1 %d %s\r\nAudit-Id: kubeshim\r\n%s"
                 "Content-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-                r->status, asrv_http_reason(r->status), r->content_type, r->body.len,
+                r->status, asrv_http_reason(r->status),
+                own_cc ? "" : "Cache-Control: no-cache, private\r\n", r->content_type, r->body.len,
                 strbuf_str(&r->headers), keep_alive ? "" : "Connection: close\r\n");
     size_t body_n = head ? 0 : r->body.len;
     if (r->reply == ASRV_REPLY_DROP)

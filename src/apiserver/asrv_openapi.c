@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void hash_hex(char out[129], const char *data, size_t len)
 {
@@ -215,7 +216,7 @@ void asrv_openapi_index(struct asrv_resp *r, const struct asrv_openapi *o,
 }
 
 bool asrv_openapi_doc(struct asrv_resp *r, const struct asrv_openapi *o,
-                      const struct asrv_catalog *c, const char *key)
+                      const struct asrv_catalog *c, const char *key, const char *hash)
 {
     char *group = NULL, *version = NULL;
     if (!key_gv(key, &group, &version))
@@ -223,13 +224,36 @@ bool asrv_openapi_doc(struct asrv_resp *r, const struct asrv_openapi *o,
     bool ok = asrv_catalog_has_gv(c, group, version);
     if (ok) {
         const struct asrv_openapi_doc *d = find_doc(o, key);
-        if (d) {
-            asrv_resp_set(r, 200, "application/json", d->data, d->len);
+        char etag[129];
+        char *stub = d ? NULL : stub_doc(o, c, group, version);
+        const char *data = d ? d->data : stub;
+        size_t len = d ? d->len : strlen(stub);
+        if (d)
+            memcpy(etag, d->hash, sizeof(etag));
+        else
+            hash_hex(etag, stub, len);
+        if (hash && *hash && strcmp(hash, etag) != 0) {
+            char *url = ks_asprintf("/openapi/v3/%s?hash=%s", key, etag);
+            char *body = ks_asprintf("<a href=\"%s\">Moved Permanently</a>.\n\n", url);
+            asrv_resp_set(r, 301, "text/html; charset=utf-8", body, strlen(body));
+            strbuf_addf(&r->headers, "Location: %s\r\n", url);
+            free(body);
+            free(url);
         } else {
-            char *s = stub_doc(o, c, group, version);
-            asrv_resp_set(r, 200, "application/json", s, strlen(s));
-            free(s);
+            asrv_resp_set(r, 200, "application/json", data, len);
+            strbuf_addf(&r->headers, "Etag: \"%s\"\r\n", etag);
+            if (hash && *hash) {
+                char expires[64];
+                time_t t = time(NULL) + 365 * 24 * 3600;
+                struct tm tm;
+                gmtime_r(&t, &tm);
+                strftime(expires, sizeof(expires), "%a, %d %b %Y %H:%M:%S UTC", &tm);
+                strbuf_addf(&r->headers,
+                            "Vary: Accept\r\nCache-Control: public, immutable\r\nExpires: %s\r\n",
+                            expires);
+            }
         }
+        free(stub);
     }
     free(group);
     free(version);

@@ -36,9 +36,15 @@ void asrv_openapi_release(struct asrv_openapi *o);
 /* GET /openapi/v3. */
 void asrv_openapi_index(struct asrv_resp *r, const struct asrv_openapi *o,
                         const struct asrv_catalog *c);
-/* GET /openapi/v3/<key>; false when the group-version is not served. */
+/*
+ * GET /openapi/v3/<key>[?hash=H]; false when the group-version is not served.
+ * PARITY: kube-openapi handler3: an Etag (the document's SHA-512), and with
+ * the current hash "Cache-Control: public, immutable" for a year (clients
+ * then use their cache without asking again); another hash is a 301 to the
+ * current URL. hash: the query parameter, or NULL.
+ */
 bool asrv_openapi_doc(struct asrv_resp *r, const struct asrv_openapi *o,
-                      const struct asrv_catalog *c, const char *key);
+                      const struct asrv_catalog *c, const char *key, const char *hash);
 /* GET /openapi/v2: the protobuf stub. */
 void asrv_openapi_v2(struct asrv_resp *r, const struct asrv_openapi *o,
                      const struct asrv_catalog *c);

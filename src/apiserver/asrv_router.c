@@ -193,8 +193,12 @@ static const char *route(struct asrv *s, const struct asrv_req *q, struct asrv_r
         pthread_mutex_lock(&s->mu);
         if (p[11] == '\0')
             asrv_openapi_index(r, &s->openapi, &s->cat);
-        else if (!asrv_openapi_doc(r, &s->openapi, &s->cat, p + 12))
-            asrv_status_page_not_found(r);
+        else {
+            char *hash = asrv_http_query(q, "hash");
+            if (!asrv_openapi_doc(r, &s->openapi, &s->cat, p + 12, hash))
+                asrv_status_page_not_found(r);
+            free(hash);
+        }
         pthread_mutex_unlock(&s->mu);
         return "openapi";
     }

@@ -94,4 +94,15 @@ check_rc "unknown option" 2 "$AS_BIN" --bogus
 check_contains "unknown option message" 'unknown option "--bogus" (see --help)' "$D/last.err"
 check_rc "--help" 0 "$AS_BIN" --help
 check_contains "--help text" "--kubeconfig-out FILE" "$D/last.out"
+# OpenAPI v3 documents as kube-openapi's handler3 serves them: a stale hash is a 301 to the
+# current URL; the current hash is cacheable for a year (client-go then serves it from its cache)
+CUR=$(curl -s --max-time 5 "$U/openapi/v3" | "$AS_PY" -c 'import json,sys; print(json.load(sys.stdin)["paths"]["api/v1"]["serverRelativeURL"])')
+check "OpenAPI v3 stale hash" 301 "$(code "$U/openapi/v3/api/v1?hash=0BAD")"
+curl -s -D - -o /dev/null --max-time 5 "$U/openapi/v3/api/v1?hash=0BAD" | tr -d '\r' >"$D/h.stale"
+check_contains "OpenAPI v3 stale hash: Location" "Location: $CUR" "$D/h.stale"
+curl -s -D - -o /dev/null --max-time 5 "$U$CUR" | tr -d '\r' >"$D/h.cur"
+check_contains "OpenAPI v3 current hash: immutable" "Cache-Control: public, immutable" "$D/h.cur"
+check_contains "OpenAPI v3 current hash: Etag" "Etag: \"${CUR##*hash=}\"" "$D/h.cur"
+curl -s -D - -o /dev/null --max-time 5 "$U/openapi/v3/api/v1" | tr -d '\r' >"$D/h.none"
+check_contains "OpenAPI v3 without a hash: not cacheable" "Cache-Control: no-cache, private" "$D/h.none"
 as_done
