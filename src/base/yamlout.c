@@ -202,17 +202,64 @@ static bool yaml_printable(const char *s, size_t len)
     return true;
 }
 
+/* The emitter's output: the text, and the strings written by us instead of libyaml. */
+struct yo_out {
+    struct strbuf *out;
+    struct strbuf bom; /* each replacement, NUL-terminated, in order */
+    size_t nbom;       /* how many */
+    char mark[4];      /* a private-use character the document does not hold */
+    bool bom_unsafe;   /* it holds every one of them: libyaml's escaping is kept */
+};
+
 /*
- * PARITY: go-yaml v2 encoder.stringv.
- * NEEDSWORK: go-yaml's is_bom() looks at the string's first bytes whatever
- * the position, so kubectl escapes every character of a string that starts
- * with U+FEFF ("\uFEFF\x62"); libyaml escapes only the BOM.
+ * PARITY: go-yaml v2 yaml_emitter_write_double_quoted_scalar for a string
+ * that starts with U+FEFF. Its is_bom() tests the string's first three bytes
+ * whatever the position, so every character is escaped: the short escapes,
+ * else \xXX, \uXXXX or \UXXXXXXXX (upper-case hex); nothing is folded.
  */
+static void bom_escaped(struct strbuf *sb, const char *s, size_t len)
+{
+    static const struct {
+        uint32_t r;
+        const char *esc;
+    } short_esc[] = {{0x00, "\\0"}, {0x07, "\\a"},   {0x08, "\\b"},  {0x09, "\\t"},
+                     {0x0a, "\\n"}, {0x0b, "\\v"},   {0x0c, "\\f"},  {0x0d, "\\r"},
+                     {0x1b, "\\e"}, {0x22, "\\\""},  {0x5c, "\\\\"}, {0x85, "\\N"},
+                     {0xa0, "\\_"}, {0x2028, "\\L"}, {0x2029, "\\P"}};
+    strbuf_addch(sb, '"');
+    for (size_t i = 0; i < len;) {
+        uint32_t r = rune_at((const unsigned char *)s, &i);
+        size_t k = 0;
+        while (k < KS_ARRAY_SIZE(short_esc) && short_esc[k].r != r)
+            k++;
+        if (k < KS_ARRAY_SIZE(short_esc))
+            strbuf_adds(sb, short_esc[k].esc);
+        else if (r <= 0xff)
+            strbuf_addf(sb, "\\x%02X", (unsigned)r);
+        else if (r <= 0xffff)
+            strbuf_addf(sb, "\\u%04X", (unsigned)r);
+        else
+            strbuf_addf(sb, "\\U%08X", (unsigned)r);
+    }
+    strbuf_addch(sb, '"');
+}
+
+/* PARITY: go-yaml v2 encoder.stringv. */
 static int emit_string(yaml_emitter_t *em, const char *s, size_t len, struct ks_err *e)
 {
     yaml_scalar_style_t style;
+    struct yo_out *o = em->write_handler_data;
     if (!yaml_printable(s, len))
         return ks_fail(e, KS_EINPUT, "yaml: control characters are not allowed");
+    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 && !o->bom_unsafe) {
+        /* libyaml escapes only the BOM: write go-yaml's text after emitting */
+        /* the placeholder: the marker, the index, the marker (printable, plain) */
+        char mark[32];
+        snprintf(mark, sizeof(mark), "%s%zu%s", o->mark, o->nbom++, o->mark);
+        bom_escaped(&o->bom, s, len);
+        strbuf_addch(&o->bom, '\0');
+        return emit_scalar(em, mark, strlen(mark), YAML_PLAIN_SCALAR_STYLE, e);
+    }
     if (memchr(s, '\n', len))
         style = YAML_LITERAL_SCALAR_STYLE;
     else if (yamlin_scalar_plain_is_str(s, len) && !is_base60_float(s))
@@ -332,8 +379,62 @@ static int emit_value(yaml_emitter_t *em, const json_t *v, int depth, struct ks_
 
 static int out_handler(void *data, unsigned char *buffer, size_t size)
 {
-    strbuf_add(data, buffer, size);
+    struct yo_out *o = data;
+    strbuf_add(o->out, buffer, size);
     return 1;
+}
+
+/* Does any key or string of v contain mark? */
+static bool holds_mark(const json_t *v, const char *mark, int depth)
+{
+    const char *k;
+    json_t *m;
+    size_t i;
+    if (depth > GOJSON_MAX_DEPTH)
+        return true;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return memmem(json_string_value(v), json_string_length(v), mark, 3) != NULL;
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)v, k, m)
+        {
+            if (strstr(k, mark) || holds_mark(m, mark, depth + 1))
+                return true;
+        }
+        return false;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, m)
+        {
+            if (holds_mark(m, mark, depth + 1))
+                return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* Put go-yaml's text for each BOM string where its placeholder was emitted. */
+static void put_bom_strings(struct yo_out *o, size_t start)
+{
+    struct strbuf done = STRBUF_INIT;
+    const char *text = o->bom.buf;
+    size_t from = start;
+    for (size_t n = 0; n < o->nbom; n++) {
+        char mark[32];
+        snprintf(mark, sizeof(mark), "%s%zu%s", o->mark, n, o->mark);
+        const char *at = memmem(o->out->buf + from, o->out->len - from, mark, strlen(mark));
+        if (!at)
+            break;
+        strbuf_add(&done, o->out->buf + from, (size_t)(at - (o->out->buf + from)));
+        strbuf_adds(&done, text);
+        text += strlen(text) + 1;
+        from = (size_t)(at - o->out->buf) + strlen(mark);
+    }
+    strbuf_add(&done, o->out->buf + from, o->out->len - from);
+    strbuf_setlen(o->out, start);
+    strbuf_add(o->out, done.buf ? done.buf : "", done.len);
+    strbuf_release(&done);
 }
 
 int yamlout_write(struct strbuf *out, const json_t *v, struct ks_err *e)
@@ -344,7 +445,16 @@ int yamlout_write(struct strbuf *out, const json_t *v, struct ks_err *e)
     size_t start = out->len;
     if (!yaml_emitter_initialize(&em))
         return ks_fail(e, KS_EGENERIC, "cannot initialise the YAML emitter");
-    yaml_emitter_set_output(&em, out_handler, out);
+    struct yo_out o = {out, STRBUF_INIT, 0, "", true};
+    /* the first private-use character (U+E000 ...) the document does not hold */
+    for (uint32_t c = 0xe000; c <= 0xf8ff && o.bom_unsafe; c++) {
+        o.mark[0] = (char)(0xe0 | (c >> 12));
+        o.mark[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        o.mark[2] = (char)(0x80 | (c & 0x3f));
+        o.mark[3] = '\0';
+        o.bom_unsafe = holds_mark(v, o.mark, 0);
+    }
+    yaml_emitter_set_output(&em, out_handler, &o);
     yaml_emitter_set_unicode(&em, 1);
     yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
     if ((rc = emit(&em, &ev, e)))
@@ -363,5 +473,8 @@ done:
     yaml_emitter_delete(&em);
     if (rc)
         strbuf_setlen(out, start);
+    else if (o.nbom)
+        put_bom_strings(&o, start);
+    strbuf_release(&o.bom);
     return rc;
 }
