@@ -34,6 +34,15 @@ __attribute__((format(printf, 2, 3)))
 #endif
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/*
+ * Append s[0..len) as Go's strconv.Quote writes it (so also %q and, for a
+ * string, %#v): within double quotes, " and \ escaped, \a \b \f \n \r \t
+ * \v, other control bytes and invalid UTF-8 as \xXX, characters Go does not
+ * print as \uXXXX (C1 controls, U+00AD, U+2028, U+2029, U+FEFF, ...);
+ * lower-case hex. Never a line break, whatever s holds.
+ */
+void strbuf_add_goquoted(struct strbuf *sb, const char *s, size_t len);
+
 void strbuf_reset(struct strbuf *sb);
 void strbuf_setlen(struct strbuf *sb, size_t len);
 /* The C string (never NULL, "" for an empty buffer). */

@@ -114,13 +114,15 @@ static void gofmt(struct strbuf *sb, const json_t *v, int depth)
         strbuf_adds(sb, "map[interface {}]interface {}{");
         json_object_foreach((json_t *)v, k, m)
         {
-            strbuf_addf(sb, "%s\"%s\":", first ? "" : ", ", k);
+            strbuf_adds(sb, first ? "" : ", ");
+            strbuf_add_goquoted(sb, k, strlen(k));
+            strbuf_addch(sb, ':');
             gofmt(sb, m, depth + 1);
             first = 0;
         }
         strbuf_addch(sb, '}');
     } else if (json_is_string(v)) {
-        strbuf_addf(sb, "\"%s\"", json_string_value(v));
+        strbuf_add_goquoted(sb, json_string_value(v), json_string_length(v));
     } else if (json_is_null(v)) {
         strbuf_adds(sb, "interface {}(nil)");
     } else {

@@ -289,6 +289,27 @@ static const char *kind_tag(enum yamlin_kind k)
 
 static bool is_timestamp(const char *s, size_t len);
 
+/*
+ * go-yaml's "cannot decode A `value` as a B". Better than kubectl: a line
+ * break in the value is written as \n (or \r), so the error stays on one
+ * line as every bad-input error does; kubectl prints the raw break.
+ */
+static int fail_decode(struct ks_err *e, const char *a, const char *val, size_t len, const char *b)
+{
+    struct strbuf v = STRBUF_INIT;
+    for (size_t i = 0; i < len && i < 100; i++) {
+        if (val[i] == '\n')
+            strbuf_adds(&v, "\\n");
+        else if (val[i] == '\r')
+            strbuf_adds(&v, "\\r");
+        else
+            strbuf_addch(&v, val[i]);
+    }
+    int rc = ks_fail(e, KS_EINPUT, "cannot decode %s `%s` as a %s", a, strbuf_str(&v), b);
+    strbuf_release(&v);
+    return rc;
+}
+
 int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char *val, size_t len,
                           bool plain, struct ks_err *e)
 {
@@ -323,8 +344,7 @@ int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char 
     if (tag_is(tag, "timestamp")) {
         /* PARITY: parseTimestamp (time.Parse of go-yaml's layouts); the value stays a string */
         if (!is_timestamp(val, len))
-            return ks_fail(e, KS_EINPUT, "cannot decode !!str `%.*s` as a !!timestamp",
-                           (int)(len > 100 ? 100 : len), val);
+            return fail_decode(e, "!!str", val, len, "!!timestamp");
         set_str(sc, val, len);
         return 0;
     }
@@ -341,8 +361,7 @@ int yamlin_scalar_resolve(struct yamlin_scalar *sc, const char *tag, const char 
     short_tag(a, sizeof(a), rtag);
     short_tag(b, sizeof(b), tag);
     yamlin_scalar_release(sc);
-    return ks_fail(e, KS_EINPUT, "cannot decode %s `%.*s` as a %s", a, (int)(len > 100 ? 100 : len),
-                   val, b);
+    return fail_decode(e, a, val, len, b);
 }
 
 /* Digits at *p (at most max, at least 1); false when none. */

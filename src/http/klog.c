@@ -26,33 +26,7 @@ void klog_header(struct strbuf *sb, char severity, const char *file_line)
 
 void klog_quote(struct strbuf *sb, const char *s, size_t len)
 {
-    strbuf_addch(sb, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            strbuf_adds(sb, "\\\"");
-            break;
-        case '\\':
-            strbuf_adds(sb, "\\\\");
-            break;
-        case '\n':
-            strbuf_adds(sb, "\\n");
-            break;
-        case '\r':
-            strbuf_adds(sb, "\\r");
-            break;
-        case '\t':
-            strbuf_adds(sb, "\\t");
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f)
-                strbuf_addf(sb, "\\x%02x", c);
-            else
-                strbuf_addch(sb, (char)c);
-        }
-    }
-    strbuf_addch(sb, '"');
+    strbuf_add_goquoted(sb, s, len);
 }
 
 void klog_body(struct strbuf *sb, const char *body, size_t len, int verbosity)

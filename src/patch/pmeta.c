@@ -11,49 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Go's %q of a string (strconv.Quote), enough for field names. */
-static void go_quote(struct strbuf *sb, const char *s)
-{
-    strbuf_addch(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            strbuf_adds(sb, "\\\"");
-            break;
-        case '\\':
-            strbuf_adds(sb, "\\\\");
-            break;
-        case '\a':
-            strbuf_adds(sb, "\\a");
-            break;
-        case '\b':
-            strbuf_adds(sb, "\\b");
-            break;
-        case '\f':
-            strbuf_adds(sb, "\\f");
-            break;
-        case '\n':
-            strbuf_adds(sb, "\\n");
-            break;
-        case '\r':
-            strbuf_adds(sb, "\\r");
-            break;
-        case '\t':
-            strbuf_adds(sb, "\\t");
-            break;
-        case '\v':
-            strbuf_adds(sb, "\\v");
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                strbuf_addf(sb, "\\x%02x", *p);
-            else
-                strbuf_addch(sb, (char)*p);
-        }
-    }
-    strbuf_addch(sb, '"');
-}
-
 /*
  * PARITY: Go's foldFunc/bytes.EqualFold on ASCII field names: letters match
  * case-insensitively, and the Kelvin sign (U+212A) folds to k, the long s
@@ -114,18 +71,18 @@ static int not_found(const struct pmeta_type *at, const char *field, struct ks_e
         /* PARITY: forked encoding/json LookupPatchMetadataForStruct */
         strbuf_addf(&sb, "unable to find api field in struct %s for the json field ",
                     at->name ? at->name : "");
-        go_quote(&sb, field);
+        strbuf_add_goquoted(&sb, field, strlen(field));
         break;
     case PMETA_V2:
         /* PARITY: strategicpatch FieldNotFoundError */
         strbuf_adds(&sb, "unable to find api field ");
-        go_quote(&sb, field);
+        strbuf_add_goquoted(&sb, field, strlen(field));
         strbuf_addf(&sb, " in %s", at->name ? at->name : "");
         break;
     default:
         /* PARITY: PatchMetaFromOpenAPIV3.traverse */
         strbuf_adds(&sb, "unable to find api field ");
-        go_quote(&sb, field);
+        strbuf_add_goquoted(&sb, field, strlen(field));
         break;
     }
     rc = ks_fail(e, KS_EINVALID, "%s", strbuf_str(&sb));

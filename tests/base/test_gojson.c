@@ -203,6 +203,28 @@ int main(void)
         strbuf_release(&got);
     }
 
+    /* strconv.Quote: upstream's quotetests (strconv/quote_test.go), first column */
+    {
+        static const char *const quote[][2] = {
+            {"\a\b\f\r\n\t\v", "\"\\a\\b\\f\\r\\n\\t\\v\""},
+            {"\\", "\"\\\\\""},
+            {"abc\xff"
+             "def",
+             "\"abc\\xffdef\""},
+            {"\xe2\x98\xba", "\"\xe2\x98\xba\""},
+            {"\xf4\x8f\xbf\xbf", "\"\\U0010ffff\""},
+            {"\x04", "\"\\x04\""},
+            {"!\xc2\xa0!\xe2\x80\x80!\xe3\x80\x80!", "\"!\\u00a0!\\u2000!\\u3000!\""},
+            {"\x7f", "\"\\x7f\""},
+        };
+        for (size_t i = 0; i < KS_ARRAY_SIZE(quote); i++) {
+            struct strbuf q = STRBUF_INIT;
+            strbuf_add_goquoted(&q, quote[i][0], strlen(quote[i][0]));
+            KT_CHECK_STR(strbuf_str(&q), quote[i][1]);
+            strbuf_release(&q);
+        }
+    }
+
     check_bad("");
     check_bad("{");
     check_bad("{\"a\" 1}");
