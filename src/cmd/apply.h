@@ -129,6 +129,14 @@ int apply_session_open(struct apply_session *s, struct apply_opts *o, int argc, 
 void apply_session_close(struct apply_session *s);
 
 /*
+ * Point a (cleared first) at the manifest object src, index index of s's run:
+ * with take, a takes over src's tree (the manifest is not read again); else
+ * it holds its own reference to it.
+ */
+void apply_obj_init(struct aobj *a, struct apply_session *s, size_t index, struct manifest_obj *src,
+                    bool take);
+
+/*
  * Map the object, check and default its namespace, and find its patch metadata.
  * Errors: the object's error text (kubectl's wording), KS_EINPUT/KS_ENOTFOUND.
  */
@@ -142,6 +150,12 @@ int apply_obj_prepare(struct aobj *a, struct ks_err *e);
  */
 void apply_obj_park(struct aobj *a);
 void apply_obj_unpark(struct aobj *a);
+
+/*
+ * Get a ready for the run: apply_obj_prepare(), then park it; a failure is
+ * recorded on a as kubectl's "error: ..." line (nothing will be sent for it).
+ */
+void apply_obj_ready(struct aobj *a);
 
 /*
  * Every object has been prepared: the patch metadata it needs is built, so

@@ -436,6 +436,30 @@ char *apply_obj_path(const struct aobj *a, bool collection, const struct krest_q
     return krest_path(&a->map, a->ns, collection ? NULL : a->name, q);
 }
 
+void apply_obj_init(struct aobj *a, struct apply_session *s, size_t index, struct manifest_obj *src,
+                    bool take)
+{
+    memset(a, 0, sizeof(*a));
+    a->s = s;
+    a->index = index;
+    a->src = src;
+    if (take) {
+        a->obj = src->obj;
+        src->obj = NULL;
+    } else {
+        a->obj = json_incref(src->obj);
+    }
+}
+
+void apply_obj_ready(struct aobj *a)
+{
+    struct ks_err e = KS_ERR_INIT;
+    if (apply_obj_prepare(a, &e) != 0)
+        apply_obj_error(a, "error: %s", e.msg);
+    else
+        apply_obj_park(a);
+}
+
 void apply_obj_park(struct aobj *a)
 {
     if (!a->obj)

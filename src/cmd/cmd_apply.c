@@ -284,17 +284,10 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
     bool phased = s.limit > 1;
     for (size_t i = 0; i < m.n; i++) {
         struct aobj *a = &s.objs[i];
-        a->index = i;
-        a->src = &m.objs[i];
-        a->obj = m.objs[i].obj; /* taken over: the manifest is not read again */
-        m.objs[i].obj = NULL;
-        a->s = &s;
+        apply_obj_init(a, &s, i, &m.objs[i], true);
         a->deferred = phased && !goes_first(a->obj);
-        struct ks_err pe = KS_ERR_INIT;
-        if (!a->deferred && apply_obj_prepare(a, &pe) != 0)
-            apply_obj_error(a, "error: %s", pe.msg);
-        else if (!a->deferred)
-            apply_obj_park(a);
+        if (!a->deferred)
+            apply_obj_ready(a);
     }
     if (!phased)
         apply_session_prepared(&s);
@@ -306,11 +299,7 @@ static int run_apply(struct apply_opts *o, int argc, char **argv)
             if (!a->deferred)
                 continue;
             a->deferred = false;
-            struct ks_err pe = KS_ERR_INIT;
-            if (apply_obj_prepare(a, &pe) != 0)
-                apply_obj_error(a, "error: %s", pe.msg);
-            else
-                apply_obj_park(a);
+            apply_obj_ready(a);
         }
         apply_session_prepared(&s);
         rrc = apply_run(&s, &e);

@@ -524,17 +524,8 @@ static int run_diff_cmd(struct apply_opts *o, int argc, char **argv)
               : m.n <= DIFF_SERIAL_MAX ? 1
                                        : DIFF_DEFAULT_CONCURRENCY;
     for (size_t i = 0; i < m.n; i++) {
-        struct aobj *a = &s.objs[i];
-        a->index = i;
-        a->src = &m.objs[i];
-        a->obj = m.objs[i].obj; /* taken over: the manifest is not read again */
-        m.objs[i].obj = NULL;
-        a->s = &s;
-        struct ks_err pe = KS_ERR_INIT;
-        if (apply_obj_prepare(a, &pe) != 0)
-            apply_obj_error(a, "error: %s", pe.msg);
-        else
-            apply_obj_park(a);
+        apply_obj_init(&s.objs[i], &s, i, &m.objs[i], true);
+        apply_obj_ready(&s.objs[i]);
     }
     apply_session_prepared(&s);
     if (apply_run(&s, &e) != 0) {

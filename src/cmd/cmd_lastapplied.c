@@ -108,10 +108,7 @@ static int run_view(struct la_opts *o, struct cliopt_list *args, int argc, char 
         }
         for (size_t i = 0; rc == 0 && i < m.n; i++) {
             struct aobj a;
-            memset(&a, 0, sizeof(a));
-            a.s = &s;
-            a.src = &m.objs[i];
-            a.obj = json_incref(m.objs[i].obj);
+            apply_obj_init(&a, &s, i, &m.objs[i], false);
             if (apply_obj_prepare(&a, &e) != 0) {
                 fprintf(stderr, "error: %s\n", e.msg);
                 rc = 1;
@@ -214,10 +211,7 @@ static int run_set(struct la_opts *o, int argc, char **argv)
     struct strbuf out = STRBUF_INIT;
     for (size_t i = 0; rc == 0 && i < m.n; i++) {
         struct aobj a;
-        memset(&a, 0, sizeof(a));
-        a.s = &s;
-        a.src = &m.objs[i];
-        a.obj = json_incref(m.objs[i].obj);
+        apply_obj_init(&a, &s, i, &m.objs[i], false);
         if (apply_obj_prepare(&a, &e) != 0) {
             fprintf(stderr, "error: %s\n", e.msg);
             rc = 1;
