@@ -97,6 +97,13 @@ int gojson_loads_filter(json_t **out, const char *buf, size_t len, const struct 
                         struct ks_err *e);
 
 /*
+ * What Go's decoder calls v's JSON type in "json: cannot unmarshal X into
+ * ...": object, array, string, bool, number. (Null never fails to decode;
+ * callers leave it out, and get "number" if they do not.)
+ */
+const char *gojson_go_type(const json_t *v);
+
+/*
  * Deep equality with kinds: 1 and 1.0 differ, object member order does not
  * matter, array order does.
  */

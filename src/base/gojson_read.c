@@ -590,6 +590,19 @@ fail:
     return rc;
 }
 
+const char *gojson_go_type(const json_t *v)
+{
+    if (json_is_object(v))
+        return "object";
+    if (json_is_array(v))
+        return "array";
+    if (json_is_string(v))
+        return "string";
+    if (json_is_boolean(v))
+        return "bool";
+    return "number";
+}
+
 int gojson_loads(json_t **out, const char *buf, size_t len, struct ks_err *e)
 {
     return gojson_loads_filter(out, buf, len, NULL, e);

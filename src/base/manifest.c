@@ -55,20 +55,6 @@ static void push(struct manifest *m, json_t *obj, const char *source, int doc, i
     o->list_api_version = o->list_kind = NULL;
 }
 
-/* Go's json type names in "cannot unmarshal X into ...". */
-static const char *go_json_type(const json_t *v)
-{
-    if (json_is_object(v))
-        return "object";
-    if (json_is_array(v))
-        return "array";
-    if (json_is_string(v))
-        return "string";
-    if (json_is_boolean(v))
-        return "bool";
-    return "number";
-}
-
 static const char *str_member(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
@@ -152,7 +138,7 @@ static int type_error(struct loader *ld, int line, const json_t *v, const char *
         ks_fail(e, KS_EINPUT,
                 "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal %s%s "
                 "into Go struct field %s of type %s",
-                ld->source, ld->doc, line, go_json_type(v), num.len ? num.buf : "", field, type);
+                ld->source, ld->doc, line, gojson_go_type(v), num.len ? num.buf : "", field, type);
     strbuf_release(&num);
     return rc;
 }
@@ -256,7 +242,7 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
         rc = ks_fail(e, KS_EINPUT,
                      "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal %s "
                      "into Go value of type unstructured.detector",
-                     ld->source, ld->doc, line, go_json_type(v));
+                     ld->source, ld->doc, line, gojson_go_type(v));
         goto done;
     }
     json_t *items = json_object_get(v, "items");
@@ -264,7 +250,7 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
         rc = ks_fail(e, KS_EINPUT,
                      "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal %s "
                      "into Go struct field decodeList.items of type []json.RawMessage",
-                     ld->source, ld->doc, line, go_json_type(items));
+                     ld->source, ld->doc, line, gojson_go_type(items));
         goto done;
     }
     for (size_t i = 0; items && i < json_array_size(items); i++) {
@@ -273,7 +259,7 @@ static int add_doc(struct loader *ld, json_t *v, int line, struct ks_err *e)
             rc = ks_fail(e, KS_EINPUT,
                          "unable to decode \"%s\": document %d, line %d: json: cannot unmarshal "
                          "%s into Go value of type map[string]interface {}",
-                         ld->source, ld->doc, line, go_json_type(it));
+                         ld->source, ld->doc, line, gojson_go_type(it));
             goto done;
         }
     }

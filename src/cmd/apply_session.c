@@ -227,26 +227,6 @@ static const char *str_at(const json_t *obj, const char *a, const char *b)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-static const char *go_json_type(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    default:
-        return "null";
-    }
-}
-
 /*
  * PARITY: the builder decodes metadata into ObjectMeta, so a name that YAML
  * read as a boolean (name: y) fails as encoding/json reports it:
@@ -265,14 +245,14 @@ static int check_meta_types(const json_t *obj, const char *src, struct ks_err *e
         return ks_fail(e, KS_EINPUT,
                        "unable to decode \"%s\": json: cannot unmarshal %s into Go struct field "
                        ".metadata of type v1.ObjectMeta",
-                       src, go_json_type(md));
+                       src, gojson_go_type(md));
     for (size_t i = 0; i < KS_ARRAY_SIZE(strs); i++) {
         json_t *v = json_object_get(md, strs[i]);
         if (v && !json_is_string(v) && !json_is_null(v))
             return ks_fail(e, KS_EINPUT,
                            "unable to decode \"%s\": json: cannot unmarshal %s into Go struct "
                            "field ObjectMeta.metadata.%s of type string",
-                           src, go_json_type(v), strs[i]);
+                           src, gojson_go_type(v), strs[i]);
     }
     for (size_t i = 0; i < KS_ARRAY_SIZE(maps); i++) {
         json_t *m = json_object_get(md, maps[i]);
@@ -282,14 +262,14 @@ static int check_meta_types(const json_t *obj, const char *src, struct ks_err *e
             return ks_fail(e, KS_EINPUT,
                            "unable to decode \"%s\": json: cannot unmarshal %s into Go struct "
                            "field ObjectMeta.metadata.%s of type map[string]string",
-                           src, go_json_type(m), maps[i]);
+                           src, gojson_go_type(m), maps[i]);
         json_object_foreach(m, k, v)
         {
             if (!json_is_string(v) && !json_is_null(v))
                 return ks_fail(e, KS_EINPUT,
                                "unable to decode \"%s\": json: cannot unmarshal %s into Go "
                                "struct field ObjectMeta.metadata.%s of type string",
-                               src, go_json_type(v), maps[i]);
+                               src, gojson_go_type(v), maps[i]);
         }
     }
     return 0;

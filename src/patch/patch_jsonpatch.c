@@ -174,23 +174,6 @@ static json_t *op_value(const json_t *op)
     return v ? json_deep_copy(v) : json_null();
 }
 
-static const char *go_kind(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    default:
-        return "number";
-    }
-}
-
 /*
  * Read op's path (or from) for operation name: 0, or an error. how picks the
  * upstream wording: 0 "<name> operation failed to decode <field>: missing
@@ -208,7 +191,7 @@ static int op_path(const char **out, const json_t *op, const char *name, const c
         return ks_fail(e, KS_EINVALID,
                        "%s operation failed to decode %s: json: cannot unmarshal %s into Go "
                        "value of type string",
-                       name, field, go_kind(json_object_get(op, field)));
+                       name, field, gojson_go_type(json_object_get(op, field)));
     if (strcmp(field, "from") == 0)
         return ks_fail(
             e, KS_EINVALID,
@@ -416,18 +399,18 @@ int patch_jsonpatch_apply(json_t **out, const json_t *target, const json_t *ops,
     if (ops && !json_is_null(ops) && !json_is_array(ops))
         return ks_fail(e, KS_EINPUT,
                        "json: cannot unmarshal %s into Go value of type jsonpatch.Patch",
-                       go_kind(ops));
+                       gojson_go_type(ops));
     for (size_t i = 0; i < json_array_size(ops); i++) {
         const json_t *op = json_array_get(ops, i);
         if (!json_is_object(op) && !json_is_null(op))
             return ks_fail(e, KS_EINPUT,
                            "json: cannot unmarshal %s into Go value of type jsonpatch.Operation",
-                           go_kind(op));
+                           gojson_go_type(op));
     }
     if (!json_is_object(target) && !json_is_array(target))
         return ks_fail(e, KS_EINPUT,
                        "json: cannot unmarshal %s into Go value of type jsonpatch.partialDoc",
-                       target ? go_kind(target) : "null");
+                       target ? gojson_go_type(target) : "null");
     doc = json_deep_copy(target);
     for (size_t i = 0; rc == 0 && i < json_array_size(ops); i++) {
         const json_t *op = json_array_get(ops, i);
