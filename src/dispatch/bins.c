@@ -132,24 +132,46 @@ static char *dir_of(const char *path)
     return ks_strndup(path, (size_t)(slash - path));
 }
 
-/* Where the shell found argv0: its own directory when it has a '/', else the PATH hit. */
-static char *invoked_dir(const char *argv0)
+char *bins_path_first(const char *path, char *(*match)(const char *dir, void *ctx), void *ctx)
 {
-    if (strchr(argv0, '/'))
-        return dir_of(argv0);
-    const char *path = getenv("PATH");
     char *found = NULL;
     if (!path)
         return NULL;
     char *copy = ks_strdup(path);
     for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char *cand = ks_asprintf("%s/%s", dir, argv0);
-        if (access(cand, X_OK) == 0)
-            found = ks_strdup(dir);
-        free(cand);
-    }
+         dir = strtok_r(NULL, ":", &save))
+        found = match(dir, ctx);
     free(copy);
+    return found;
+}
+
+/* dir, if it holds an executable named *name. */
+static char *dir_with(const char *dir, void *name)
+{
+    char *cand = ks_asprintf("%s/%s", dir, (const char *)name);
+    char *found = access(cand, X_OK) == 0 ? ks_strdup(dir) : NULL;
+    free(cand);
+    return found;
+}
+
+/* Where the shell found argv0: its own directory when it has a '/', else the PATH hit. */
+static char *invoked_dir(const char *argv0)
+{
+    if (strchr(argv0, '/'))
+        return dir_of(argv0);
+    return bins_path_first(getenv("PATH"), dir_with, (void *)argv0);
+}
+
+/* The directory of dir/kubectl's real path, if it is executable and not self. */
+static char *kubectl_real_dir(const char *dir, void *self)
+{
+    char *cand = ks_asprintf("%s/kubectl", dir);
+    char real[PATH_MAX];
+    char *found = NULL;
+    if (access(cand, X_OK) == 0 && realpath(cand, real) &&
+        (!self || strcmp(real, (const char *)self) != 0))
+        found = dir_of(real);
+    free(cand);
     return found;
 }
 
@@ -160,20 +182,7 @@ static char *invoked_dir(const char *argv0)
  */
 static char *path_kubectl_dir(const char *path, const char *self)
 {
-    char *found = NULL;
-    if (!path)
-        return NULL;
-    char *copy = ks_strdup(path);
-    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char *cand = ks_asprintf("%s/kubectl", *dir ? dir : ".");
-        char real[PATH_MAX];
-        if (access(cand, X_OK) == 0 && realpath(cand, real) && (!self || strcmp(real, self) != 0))
-            found = dir_of(real);
-        free(cand);
-    }
-    free(copy);
-    return found;
+    return bins_path_first(path, kubectl_real_dir, (void *)self);
 }
 
 void bins_find(struct bins_list *out, const struct bins_opts *o)

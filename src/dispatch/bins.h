@@ -58,4 +58,11 @@ const char *bins_goos_goarch(void);
 /* The real path of this program, or NULL. Ownership: a new string. */
 char *bins_self_path(void);
 
+/*
+ * Ask match(dir, ctx) of each directory of path (a PATH value; NULL: none),
+ * in order; the first non-NULL answer is returned. Ownership: the answer is
+ * match's (caller frees).
+ */
+char *bins_path_first(const char *path, char *(*match)(const char *dir, void *ctx), void *ctx);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "base/strbuf.h"
 #include "dispatch/argv.h"
+#include "dispatch/bins.h"
 #include "dispatch/download.h"
 #include "dispatch/probe.h"
 #include "dispatch/policy.h"
@@ -68,27 +69,24 @@ static bool is_kubeshim(const char *path)
     return found;
 }
 
+/* dir/kubectl, if it is an executable regular file that is neither self nor kubeshim. */
+static char *other_kubectl(const char *dir, void *self)
+{
+    char *cand = ks_asprintf("%s/kubectl", dir);
+    char real[PATH_MAX];
+    struct stat st;
+    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0 &&
+        realpath(cand, real) && (!self || strcmp(real, (const char *)self) != 0) &&
+        !is_kubeshim(real))
+        return cand;
+    free(cand);
+    return NULL;
+}
+
 /* The first kubectl on PATH that is not kubeshim: the last resort. */
 static char *path_kubectl(const char *self)
 {
-    const char *path = getenv("PATH");
-    char *found = NULL;
-    if (!path)
-        return NULL;
-    char *copy = ks_strdup(path);
-    for (char *save = NULL, *dir = strtok_r(copy, ":", &save); dir && !found;
-         dir = strtok_r(NULL, ":", &save)) {
-        char *cand = ks_asprintf("%s/kubectl", *dir ? dir : ".");
-        char real[PATH_MAX];
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0 &&
-            realpath(cand, real) && (!self || strcmp(real, self) != 0) && !is_kubeshim(real))
-            found = cand;
-        else
-            free(cand);
-    }
-    free(copy);
-    return found;
+    return bins_path_first(getenv("PATH"), other_kubectl, (void *)self);
 }
 
 /* Choose the fallback: the newest candidate, else a kubectl on PATH. */
