@@ -54,17 +54,6 @@ static void sorted_free(struct sorted *s)
     free(s->perm);
 }
 
-static int fail_no_merge_key(const json_t *m, const char *mk, struct ks_err *e)
-{
-    struct strbuf sb = STRBUF_INIT;
-    int rc;
-    patch_smp_util_gofmt(&sb, m, 'v');
-    rc = ks_fail(e, KS_EGENERIC, "map: %s does not contain declared merge key: %s", strbuf_str(&sb),
-                 mkey(mk));
-    strbuf_release(&sb);
-    return rc;
-}
-
 /* diffListsOfMaps: the patch list and the delete directives. */
 static int diff_maps(json_t *patch, json_t *dels, const json_t *o, const json_t *m,
                      const struct pmeta_type *schema, const char *mk,
@@ -82,11 +71,11 @@ static int diff_maps(json_t *patch, json_t *dels, const json_t *o, const json_t 
         const json_t *me = mi < sm.n ? json_array_get(m, mp) : NULL;
         int c = 0;
         if (oe && !so.keys[op]) {
-            rc = fail_no_merge_key(oe, mk, e);
+            rc = patch_smp_order_fail_no_key(oe, mk, e);
             goto done;
         }
         if (me && !sm.keys[mp]) {
-            rc = fail_no_merge_key(me, mk, e);
+            rc = patch_smp_order_fail_no_key(me, mk, e);
             goto done;
         }
         if (oe && me)
@@ -130,9 +119,9 @@ static int order_same(bool *same, const json_t *o, const json_t *m, const char *
         const json_t *a = json_array_get(o, i), *b = json_array_get(m, i);
         const json_t *ka = json_object_get(a, mkey(mk)), *kb = json_object_get(b, mkey(mk));
         if (!ka)
-            return fail_no_merge_key(a, mk, e);
+            return patch_smp_order_fail_no_key(a, mk, e);
         if (!kb)
-            return fail_no_merge_key(b, mk, e);
+            return patch_smp_order_fail_no_key(b, mk, e);
         if ((json_is_object(ka) && json_is_object(kb)) || (json_is_array(ka) && json_is_array(kb)))
             return ks_fail(e, KS_EGENERIC, "runtime error: comparing uncomparable type %s",
                            patch_smp_util_gotype(ka));
